@@ -1,0 +1,229 @@
+"""Strict reading and crash-safe rewriting of input files (normalizer.fileio)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from normalizer import fileio
+from normalizer.errors import InputError
+from normalizer.fileio import (
+    TEMP_SUFFIX,
+    BinaryFileError,
+    atomic_write,
+    is_binary,
+    read_text,
+    sweep_stale_temps,
+)
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(TEMP_SUFFIX))
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def test_read_keeps_bom_and_line_endings(tmp_path: Path) -> None:
+    raw = "\ufeffLine one\r\nпоследняя\rend".encode()
+    f = tmp_path / "bom.txt"
+    f.write_bytes(raw)
+    text, info = read_text(f)
+    assert text.startswith("\ufeff") and "\r\n" in text
+    assert info.bom and info.size == len(raw)
+    assert text.encode("utf-8") == raw
+
+
+def test_invalid_utf8_names_line_column_and_byte_offset(tmp_path: Path) -> None:
+    f = tmp_path / "cp1251.txt"
+    good = "first line\nsecond ё ".encode()  # columns count characters, not bytes
+    f.write_bytes(good + "Новичок".encode("cp1251") + b"\n")
+    with pytest.raises(InputError) as info:
+        read_text(f)
+    (problem,) = info.value.problems
+    assert problem.path == str(f)
+    assert (problem.line, problem.column) == (2, 10)
+    assert f"byte offset {len(good)}" in problem.message
+    assert "iconv -f WINDOWS-1251" in problem.message
+
+
+def test_encoded_lone_surrogate_is_invalid(tmp_path: Path) -> None:
+    f = tmp_path / "surrogate.txt"
+    f.write_bytes(b"ok \xed\xa0\x80 no")  # UTF-8 of U+D800: not valid UTF-8
+    with pytest.raises(InputError, match="byte offset 3"):
+        read_text(f)
+
+
+def test_utf16_gets_its_own_hint(tmp_path: Path) -> None:
+    f = tmp_path / "u16.txt"
+    f.write_bytes("hello".encode("utf-16"))
+    with pytest.raises(InputError, match="UTF-16") as info:
+        read_text(f)
+    assert not isinstance(info.value, BinaryFileError)
+
+
+def test_nul_bytes_mean_binary(tmp_path: Path) -> None:
+    f = tmp_path / "img.png"
+    f.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(BinaryFileError):
+        read_text(f)
+    assert is_binary(b"abc\x00")
+    assert not is_binary("текст".encode())
+    assert not is_binary(b"x" * 9000 + b"\x00")  # only the first 8 KB is looked at
+
+
+@pytest.mark.parametrize(
+    ("make", "needle"),
+    [
+        (lambda p: p, "no such file"),
+        (lambda p: (p.mkdir(), p)[1], "is a directory"),
+    ],
+)
+def test_unreadable_paths_raise_input_error(tmp_path: Path, make, needle: str) -> None:
+    target = make(tmp_path / "thing")
+    with pytest.raises(InputError, match=needle) as info:
+        read_text(target)
+    assert info.value.problems[0].path == str(target)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_permission_denied_is_input_error(tmp_path: Path) -> None:
+    f = tmp_path / "secret.txt"
+    f.write_text("x")
+    f.chmod(0)
+    with pytest.raises(InputError, match="permission denied"):
+        read_text(f)
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def test_atomic_write_replaces_content_and_keeps_mode(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("old")
+    f.chmod(0o640)
+    atomic_write(f, "new ёлка\r\n")
+    assert f.read_bytes() == "new ёлка\r\n".encode()
+    assert stat.S_IMODE(f.stat().st_mode) == 0o640
+    assert _leftovers(tmp_path) == []
+
+
+def test_atomic_write_new_file_uses_umask_mode(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "fresh.txt", "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "fresh.txt").stat().st_mode) == 0o644
+
+
+def test_backup_keeps_old_content_and_replaces_older_backup(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("v1")
+    atomic_write(f, "v2", backup_suffix=".bak")
+    assert (tmp_path / "a.txt.bak").read_text() == "v1"
+    atomic_write(f, "v3", backup_suffix=".bak")
+    assert f.read_text() == "v3"
+    assert (tmp_path / "a.txt.bak").read_text() == "v2"
+    assert _leftovers(tmp_path) == []
+
+
+def test_backup_falls_back_to_copy_without_hard_links(tmp_path: Path, monkeypatch) -> None:
+    def no_link(*_a, **_k):
+        raise OSError(errno.EPERM, "no hard links here")
+
+    monkeypatch.setattr(os, "link", no_link)
+    f = tmp_path / "a.txt"
+    f.write_text("old")
+    atomic_write(f, "new", backup_suffix="~")
+    assert (tmp_path / "a.txt~").read_text() == "old" and f.read_text() == "new"
+
+
+def test_symlink_target_is_rewritten_and_link_kept(tmp_path: Path) -> None:
+    real = tmp_path / "real.txt"
+    real.write_text("old")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    atomic_write(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+
+
+def test_read_only_file_is_refused_and_untouched(tmp_path: Path) -> None:
+    f = tmp_path / "ro.txt"
+    f.write_text("keep me")
+    f.chmod(0o444)
+    with pytest.raises(InputError, match="read-only"):
+        atomic_write(f, "changed")
+    assert f.read_text() == "keep me"
+    assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("fail_in", ["write", "fsync", "replace"])
+def test_disk_full_leaves_original_and_no_temp(tmp_path: Path, monkeypatch, fail_in: str) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("original")
+
+    def full(*_a, **_k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fileio.os, fail_in, full)
+    with pytest.raises(InputError, match="no space left") as info:
+        atomic_write(f, "x" * 100_000)
+    monkeypatch.undo()
+    assert info.value.problems[0].path == str(f)
+    assert f.read_text() == "original"
+    assert _leftovers(tmp_path) == []
+
+
+def test_short_writes_are_completed(tmp_path: Path, monkeypatch) -> None:
+    real_write = os.write
+    monkeypatch.setattr(fileio.os, "write", lambda fd, b: real_write(fd, bytes(b[:7])))
+    f = tmp_path / "a.txt"
+    atomic_write(f, "a fairly long line of text\n" * 10)
+    assert f.read_text() == "a fairly long line of text\n" * 10
+
+
+def test_unencodable_text_is_refused_before_touching_the_file(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("original")
+    with pytest.raises(InputError, match="UTF-8"):
+        atomic_write(f, "lone \ud800 surrogate")
+    assert f.read_text() == "original"
+
+
+def test_sweep_removes_only_dead_processes_temps(tmp_path: Path) -> None:
+    host = fileio._host()
+    dead_pid = 2**22 + 12345  # above pid_max defaults: no such process
+    dead = tmp_path / f".a.txt.{host}.{dead_pid}.abc123{TEMP_SUFFIX}"
+    alive = tmp_path / f".a.txt.{host}.{os.getpid()}.def456{TEMP_SUFFIX}"
+    other_host = tmp_path / f".a.txt.elsewhere.{dead_pid}.ghi789{TEMP_SUFFIX}"
+    for p in (dead, alive, other_host):
+        p.write_text("partial")
+    removed = sweep_stale_temps(tmp_path)
+    assert removed == [dead]
+    assert alive.exists() and other_host.exists()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text())
+def test_write_then_read_round_trips_any_text(tmp_path_factory, text: str) -> None:
+    folder = tmp_path_factory.mktemp("rt")
+    f = folder / "x.txt"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        with pytest.raises(InputError):
+            atomic_write(f, text)
+        return
+    atomic_write(f, text)
+    if "\x00" in text[:8192]:
+        with pytest.raises(BinaryFileError):
+            read_text(f)
+    else:
+        assert read_text(f)[0] == text
