@@ -1,0 +1,450 @@
+"""Many files at once: find them, process them on a pool, report each one, in input order.
+
+The command line does::
+
+    files = discover(paths, exclude=args.exclude)
+    process = make_processor(normalizer, mode="in-place", backup_suffix=args.backup)
+    for result in run_batch(files, process, jobs=args.jobs, progress=not args.quiet):
+        ...  # print findings; exit 2 at the end if any result.status == "error"
+
+A failure in one file (unreadable, not UTF-8, vanished, disk full) is a :class:`FileResult` with
+an error; the other files go on.
+"""
+
+from __future__ import annotations
+
+import difflib
+import glob
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from pathspec import GitIgnoreSpec
+
+from .edits import Report
+from .errors import MtnormError
+from .fileio import BinaryFileError, atomic_write, read_text, sweep_stale_temps
+
+__all__ = [
+    "FileResult",
+    "Mode",
+    "Processor",
+    "Status",
+    "Summary",
+    "discover",
+    "make_processor",
+    "run_batch",
+]
+
+Status = Literal["changed", "unchanged", "error", "skipped"]
+Mode = Literal["check", "fix", "in-place", "diff"]
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What happened to one file. ``output`` is what a front end prints for it (a diff), if any."""
+
+    path: Path
+    status: Status
+    report: Report | None = None
+    error: str | None = None
+    note: str = ""
+    output: str | None = None
+
+
+class _Engine(Protocol):
+    def check(self, text: str, source: str | None = None) -> Report: ...
+
+    def fix(self, text: str, source: str | None = None) -> Report: ...
+
+
+@dataclass(slots=True)
+class Summary:
+    """Counts of results by status; ``str()`` is the line printed at the end of a batch."""
+
+    changed: int = 0
+    unchanged: int = 0
+    error: int = 0
+    skipped: int = 0
+
+    def add(self, result: FileResult) -> None:
+        setattr(self, result.status, getattr(self, result.status) + 1)
+
+    @property
+    def total(self) -> int:
+        return self.changed + self.unchanged + self.error + self.skipped
+
+    def __str__(self) -> str:
+        files = "file" if self.total == 1 else "files"
+        errors = "error" if self.error == 1 else "errors"
+        return (
+            f"{self.total} {files}: {self.changed} changed, {self.unchanged} unchanged, "
+            f"{self.error} {errors}, {self.skipped} skipped (binary)"
+        )
+
+
+@dataclass(frozen=True)
+class Processor:
+    """Processes one file with a Normalizer; picklable, so it also runs in worker processes."""
+
+    normalizer: _Engine
+    mode: Mode = "check"
+    backup_suffix: str | None = None
+    source_for: Callable[[Path], Path | None] | None = None
+    format_in: str = "auto"
+    _swept: set[str] = field(default_factory=set, compare=False, repr=False)
+
+    def __call__(self, path: Path) -> FileResult:
+        path = Path(path)
+        if self.backup_suffix and path.name.endswith(self.backup_suffix):
+            return FileResult(path, "skipped", note=f"a backup file ({self.backup_suffix})")
+        try:
+            text, _info = read_text(path)
+        except BinaryFileError:
+            return FileResult(path, "skipped", note="binary file")
+        source = self._source(path)
+        report = self._run(path, text, source)
+        changed = bool(report.edits) if self.mode == "check" else report.changed
+        status: Status = "changed" if changed else "unchanged"
+        if not changed:
+            return FileResult(path, status, report)
+        if self.mode == "in-place":
+            return self._write(path, report)
+        if self.mode == "diff":
+            return FileResult(path, status, report, output=unified_diff(path, report))
+        return FileResult(path, status, report)
+
+    def _source(self, path: Path) -> str | None:
+        src = self.source_for(path) if self.source_for is not None else None
+        return None if src is None else read_text(src)[0]
+
+    def _run(self, path: Path, text: str, source: str | None) -> Report:
+        fix = self.mode != "check"
+        formats = _formats_module()
+        fmt = "text" if formats is None else formats.detect_format(str(path), self.format_in)
+        if fmt != "text":  # markup: only the translatable segments, mapped back to file offsets
+            report: Report = formats.process_document(
+                self.normalizer, text, fmt, fix=fix, path=str(path)
+            )
+            return report
+        return self.normalizer.fix(text, source) if fix else self.normalizer.check(text, source)
+
+    def _write(self, path: Path, report: Report) -> FileResult:
+        folder = os.path.dirname(os.path.realpath(path)) or "."
+        if folder not in self._swept:  # once per folder: temp files a killed run left behind
+            self._swept.add(folder)
+            sweep_stale_temps(folder)
+        try:
+            atomic_write(path, report.text, backup_suffix=self.backup_suffix)
+        except MtnormError as exc:
+            return FileResult(path, "error", report, error=str(exc))
+        return FileResult(path, "changed", report, note="rewritten")
+
+
+def _formats_module() -> Any:
+    """``normalizer.formats`` when it is there (it holds the markup readers), else None."""
+    try:
+        from . import formats
+    except ImportError:
+        return None
+    has_api = hasattr(formats, "detect_format") and hasattr(formats, "process_document")
+    return formats if has_api else None
+
+
+def make_processor(
+    normalizer: _Engine,
+    *,
+    mode: Mode = "check",
+    backup_suffix: str | None = None,
+    source_for: Callable[[Path], Path | None] | None = None,
+    format_in: str = "auto",
+) -> Processor:
+    """A callable that reads one file, runs ``normalizer`` on it and (in-place) rewrites it.
+
+    ``mode``: "check" reports, "fix" computes the fixed text (``result.report.text``),
+    "in-place" rewrites changed files atomically (keeping the old one at ``path + backup_suffix``
+    when given), "diff" puts a unified diff in ``result.output``. ``source_for`` maps an input
+    to its line-aligned source-language file. ``format_in="text"`` bypasses format handling.
+    """
+    if mode not in ("check", "fix", "in-place", "diff"):
+        raise ValueError(f"unknown mode {mode!r}")
+    return Processor(normalizer, mode, backup_suffix, source_for, format_in)
+
+
+def unified_diff(path: Path, report: Report) -> str:
+    """A unified diff of ``report.original`` → ``report.text`` with ``path`` in the headers."""
+    name = os.fspath(path)
+    lines = difflib.unified_diff(
+        report.original.splitlines(keepends=True),
+        report.text.splitlines(keepends=True),
+        fromfile=name,
+        tofile=name,
+    )
+    out = []
+    for line in lines:
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+_GLOB_CHARS = frozenset("*?[")
+
+
+def discover(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    exclude: Iterable[str] = (),
+    respect_gitignore: bool = True,
+) -> list[Path]:
+    """The files to process: named files, folder trees and glob matches, each real file once.
+
+    A named file is always kept (a missing one too: processing reports it). Folders are walked
+    recursively and globs expanded (``**`` included); in both, hidden files and folders (``.git``)
+    are skipped, and so are paths matching ``exclude`` (``.gitignore`` syntax, matched relative
+    to the folder or glob prefix and to the current folder) or, with ``respect_gitignore``, the
+    ``.gitignore`` files of the tree (and of its repository, up to the folder holding ``.git``).
+    Order: the arguments' order; the files each one yields sorted by path.
+    """
+    user = GitIgnoreSpec.from_lines(list(exclude)) if exclude else None
+    rules = _Ignores(user, respect_gitignore)
+    seen: set[str] = set()
+    out: list[Path] = []
+    for arg in paths:
+        for path in _expand(os.fspath(arg), rules):
+            key = os.path.realpath(path)
+            if key not in seen:  # the same file twice would be two racing writers
+                seen.add(key)
+                out.append(path)
+    return out
+
+
+def _expand(arg: str, rules: _Ignores) -> list[Path]:
+    p = Path(arg)
+    if p.is_dir():
+        return _walk(p, rules)
+    if p.exists() or p.is_symlink() or not (_GLOB_CHARS & set(arg)):
+        return [p]
+    root = Path(_glob_prefix(arg))
+    found: list[Path] = []
+    for match in sorted(glob.glob(arg, recursive=True)):
+        mp = Path(match)
+        if rules.ignored_below(root, mp, mp.is_dir()):
+            continue
+        found.extend(_walk(mp, rules) if mp.is_dir() else [mp])
+    return sorted(found, key=os.fspath) if len(found) > 1 else found
+
+
+def _glob_prefix(pattern: str) -> str:
+    """The folder part of a glob before its first wildcard ("docs/**/*.md" → "docs")."""
+    parts = Path(pattern).parts
+    literal = []
+    for part in parts:
+        if _GLOB_CHARS & set(part):
+            break
+        literal.append(part)
+    return os.path.join(*literal) if literal else "."
+
+
+def _walk(root: Path, rules: _Ignores) -> list[Path]:
+    """Files under ``root``, sorted, pruning hidden and ignored folders as it goes."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and not rules.ignored(root, here / d, True)
+        )
+        for name in files:
+            if not name.startswith(".") and not rules.ignored(root, here / name, False):
+                found.append(here / name)
+    return sorted(found, key=os.fspath)
+
+
+class _Ignores:
+    """Decides whether a path is excluded by the user's patterns or by ``.gitignore`` files."""
+
+    def __init__(self, user: GitIgnoreSpec | None, gitignore: bool) -> None:
+        self._user = user
+        self._gitignore = gitignore
+        self._specs: dict[Path, GitIgnoreSpec | None] = {}
+        self._repo_roots: dict[Path, Path | None] = {}
+
+    def ignored(self, root: Path, path: Path, is_dir: bool) -> bool:
+        """True when ``path`` (found under ``root``) is to be skipped."""
+        if self._user is not None and self._user_excludes(root, path, is_dir):
+            return True
+        return self._gitignore and self._git_ignores(root, path, is_dir)
+
+    def ignored_below(self, root: Path, path: Path, is_dir: bool) -> bool:
+        """Like :meth:`ignored`, also checking each folder between ``root`` and ``path``."""
+        try:
+            rel = path.relative_to(root)
+        except ValueError:
+            return self.ignored(root, path, is_dir)
+        cur = root
+        for part in rel.parts[:-1]:
+            cur = cur / part
+            if self.ignored(root, cur, True):
+                return True
+        return self.ignored(root, path, is_dir)
+
+    def _user_excludes(self, root: Path, path: Path, is_dir: bool) -> bool:
+        assert self._user is not None
+        slash = "/" if is_dir else ""
+        views = {os.path.relpath(path, root), os.fspath(path)}
+        return any(self._user.match_file(v.replace(os.sep, "/") + slash) for v in views)
+
+    def _git_ignores(self, root: Path, path: Path, is_dir: bool) -> bool:
+        # The deepest .gitignore with an opinion decides, as in git; folders above the walk's
+        # root count only inside a repository.
+        absolute = Path(os.path.abspath(path))
+        top = self._repo_root(Path(os.path.abspath(root))) or Path(os.path.abspath(root))
+        folder = absolute.parent
+        while True:
+            spec = self._spec(folder)
+            if spec is not None:
+                rel = absolute.relative_to(folder).as_posix() + ("/" if is_dir else "")
+                decision = spec.check_file(rel).include
+                if decision is not None:
+                    return bool(decision)
+            if folder == top or folder == folder.parent:
+                return False
+            folder = folder.parent
+
+    def _spec(self, folder: Path) -> GitIgnoreSpec | None:
+        if folder not in self._specs:
+            try:
+                lines = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                self._specs[folder] = None
+            else:
+                self._specs[folder] = GitIgnoreSpec.from_lines(lines.splitlines())
+        return self._specs[folder]
+
+    def _repo_root(self, start: Path) -> Path | None:
+        if start not in self._repo_roots:
+            found = None
+            for folder in (start, *start.parents):
+                if (folder / ".git").exists():
+                    found = folder
+                    break
+            self._repo_roots[start] = found
+        return self._repo_roots[start]
+
+
+def _safe_call(process: Callable[[Path], FileResult], path: Path) -> FileResult:
+    """Run ``process`` on one file; any failure becomes that file's error result."""
+    try:
+        return process(path)
+    except MtnormError as exc:
+        return FileResult(Path(path), "error", error=str(exc))
+    except Exception as exc:  # a bug on one file must not lose the others' work
+        return FileResult(Path(path), "error", error=f"internal error: {type(exc).__name__}: {exc}")
+
+
+def run_batch(
+    files: Iterable[Path],
+    process: Callable[[Path], FileResult],
+    *,
+    jobs: int = 1,
+    progress: bool = False,
+    executor: Literal["thread", "process"] = "thread",
+) -> Iterator[FileResult]:
+    """Yield ``process(file)`` for each file, in input order, ``jobs`` at a time.
+
+    Threads by default: the engine's scan releases the GIL, and threads share one compiled
+    Normalizer (see ``bench/batch_scaling.py`` for the measurements). ``executor="process"``
+    needs a picklable ``process`` (a :class:`Processor` is). With ``progress``, a progress bar
+    is drawn on stderr when it is a terminal, and the summary line is written there at the end.
+    """
+    paths = list(files)
+    summary = Summary()
+    bar = _ProgressBar(len(paths)) if progress else None
+    try:
+        for result in _results(paths, process, jobs, executor):
+            summary.add(result)
+            if bar is not None:
+                bar.advance(result)
+            yield result
+    finally:
+        if bar is not None:
+            bar.close(summary)
+
+
+def _results(
+    paths: list[Path], process: Callable[[Path], FileResult], jobs: int, executor: str
+) -> Iterator[FileResult]:
+    if jobs <= 1 or len(paths) <= 1:
+        for path in paths:
+            yield _safe_call(process, path)
+        return
+    pool: Executor
+    if executor == "process":
+        pool = ProcessPoolExecutor(max_workers=jobs)
+    else:
+        pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="mtnorm")
+    # A bounded window of pending files keeps memory flat over huge trees while keeping every
+    # worker busy; results still come out in input order.
+    window = jobs * 4
+    pending: deque[tuple[Path, Future[FileResult]]] = deque()
+    try:
+        for path in paths:
+            pending.append((path, pool.submit(_safe_call, process, path)))
+            if len(pending) >= window:
+                yield _resolve(*pending.popleft())
+        while pending:
+            yield _resolve(*pending.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _resolve(path: Path, fut: Future[FileResult]) -> FileResult:
+    try:
+        return fut.result()
+    except Exception as exc:  # a worker process died, or the result did not pickle
+        return FileResult(Path(path), "error", error=f"worker failed: {type(exc).__name__}: {exc}")
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr when it is a terminal; the summary line at the end."""
+
+    def __init__(self, total: int) -> None:
+        from rich.console import Console
+
+        self._console = Console(stderr=True)
+        self._progress: Any = None
+        if self._console.is_terminal and total > 1:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self._progress = Progress(
+                TextColumn("[progress.description]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=self._console,
+                transient=True,
+            )
+            self._task = self._progress.add_task("mtnorm", total=total)
+            self._progress.start()
+
+    def advance(self, result: FileResult) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, advance=1, description=_short(result.path))
+
+    def close(self, summary: Summary) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+        self._console.print(str(summary), highlight=False, markup=False)
+
+
+def _short(path: Path, width: int = 40) -> str:
+    name = os.fspath(path)
+    return name if len(name) <= width else "…" + name[-(width - 1) :]

@@ -1,0 +1,277 @@
+"""Batch processing: discovery, ordered parallel runs, per-file failures (normalizer.batch)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import pickle
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from normalizer import fileio
+from normalizer.batch import (
+    FileResult,
+    Summary,
+    discover,
+    make_processor,
+    run_batch,
+)
+from normalizer.edits import Edit, Report, apply_edits
+
+
+class FakeNormalizer:
+    """The engine's interface, replacing whole words from a table (no glossary machinery)."""
+
+    def __init__(self, table: dict[str, str] | None = None, delay: float = 0.0) -> None:
+        self.table = table or {"Newbie": "Novichok"}
+        self.delay = delay
+
+    def check(self, text: str, source: str | None = None) -> Report:
+        edits = []
+        for old, new in self.table.items():
+            start = text.find(old)
+            while start != -1:
+                edits.append(Edit(start, start + len(old), old, new, "test/" + old.lower()))
+                start = text.find(old, start + len(old))
+        if self.delay:
+            time.sleep(self.delay)
+        return Report(text, text, tuple(sorted(edits, key=lambda e: e.start)))
+
+    def fix(self, text: str, source: str | None = None) -> Report:
+        r = self.check(text, source)
+        return Report(text, apply_edits(text, r.edits), r.edits, applied=r.edits)
+
+
+def _tree(root: Path, files: dict[str, str | bytes]) -> None:
+    for rel, content in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            p.write_bytes(content)
+        else:
+            p.write_text(content)
+
+
+def _rel(paths: list[Path], root: Path) -> list[str]:
+    return [p.relative_to(root).as_posix() for p in paths]
+
+
+# --- discovery -----------------------------------------------------------------------------
+
+
+def test_discover_walks_sorted_and_skips_hidden(tmp_path: Path) -> None:
+    _tree(tmp_path, {"b.txt": "", "a/z.md": "", "a/b.txt": "", ".git/config": "", ".hid": ""})
+    _tree(tmp_path, {"a/.cache/x.txt": ""})
+    assert _rel(discover([tmp_path]), tmp_path) == ["a/b.txt", "a/z.md", "b.txt"]
+
+
+def test_discover_honours_nested_gitignore_with_negation(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        {
+            ".gitignore": "build/\n*.log\n",
+            "keep.txt": "",
+            "x.log": "",
+            "build/out.txt": "",
+            "sub/.gitignore": "!important.log\ndrafts\n",
+            "sub/important.log": "",
+            "sub/other.log": "",
+            "sub/drafts/d.txt": "",
+            "sub/s.txt": "",
+        },
+    )
+    found = _rel(discover([tmp_path]), tmp_path)
+    assert found == ["keep.txt", "sub/important.log", "sub/s.txt"]
+    everything = _rel(discover([tmp_path], respect_gitignore=False), tmp_path)
+    assert "build/out.txt" in everything and "x.log" in everything
+
+
+def test_discover_gitignore_of_repository_above_the_walked_folder(tmp_path: Path) -> None:
+    _tree(tmp_path, {".git/HEAD": "", ".gitignore": "*.tmp\n", "docs/a.txt": "", "docs/b.tmp": ""})
+    assert _rel(discover([tmp_path / "docs"]), tmp_path) == ["docs/a.txt"]
+
+
+def test_discover_user_excludes(tmp_path: Path) -> None:
+    _tree(tmp_path, {"a.txt": "", "drafts/b.txt": "", "x/drafts/c.txt": "", "x/d.md": ""})
+    found = discover([tmp_path], exclude=["drafts/", "*.md"])
+    assert _rel(found, tmp_path) == ["a.txt"]
+    anchored = discover([tmp_path], exclude=["/drafts"])
+    assert _rel(anchored, tmp_path) == ["a.txt", "x/d.md", "x/drafts/c.txt"]
+
+
+def test_discover_globs_and_explicit_files(tmp_path: Path, monkeypatch) -> None:
+    _tree(tmp_path, {"docs/a.md": "", "docs/sub/b.md": "", "docs/c.txt": "", "docs/skip/d.md": ""})
+    monkeypatch.chdir(tmp_path)
+    found = discover(["docs/**/*.md", "docs/c.txt", "docs/a.md"], exclude=["skip/"])
+    # the glob's files sorted, then the named file; a.md only once
+    assert [p.as_posix() for p in found] == ["docs/a.md", "docs/sub/b.md", "docs/c.txt"]
+
+
+def test_discover_keeps_missing_named_file_for_a_per_file_error(tmp_path: Path) -> None:
+    assert discover([tmp_path / "nope.txt"]) == [tmp_path / "nope.txt"]
+
+
+def test_discover_lists_a_file_reached_twice_once(tmp_path: Path) -> None:
+    _tree(tmp_path, {"a.txt": ""})
+    (tmp_path / "link.txt").symlink_to(tmp_path / "a.txt")
+    assert len(discover([tmp_path, tmp_path / "a.txt"])) == 1
+
+
+# --- processing ----------------------------------------------------------------------------
+
+
+def test_fix_in_place_statuses_and_binary_skip(tmp_path: Path) -> None:
+    _tree(tmp_path, {"a.txt": "poisoned with Newbie", "b.txt": "fine", "c.bin": b"\x00Newbie"})
+    process = make_processor(FakeNormalizer(), mode="in-place", backup_suffix=".orig")
+    results = list(run_batch(discover([tmp_path]), process))
+    assert [(r.path.name, r.status) for r in results] == [
+        ("a.txt", "changed"),
+        ("b.txt", "unchanged"),
+        ("c.bin", "skipped"),
+    ]
+    assert (tmp_path / "a.txt").read_text() == "poisoned with Novichok"
+    assert (tmp_path / "a.txt.orig").read_text() == "poisoned with Newbie"
+    assert (tmp_path / "c.bin").read_bytes() == b"\x00Newbie"
+    # a rerun leaves the backup alone rather than fixing it
+    again = {r.path.name: r.status for r in run_batch(discover([tmp_path]), process)}
+    assert again["a.txt"] == "unchanged" and again["a.txt.orig"] == "skipped"
+    assert (tmp_path / "a.txt.orig").read_text() == "poisoned with Newbie"
+
+
+def test_check_and_diff_modes_write_nothing(tmp_path: Path) -> None:
+    _tree(tmp_path, {"a.txt": "one\nNewbie two\n"})
+    for mode in ("check", "diff", "fix"):
+        (result,) = run_batch([tmp_path / "a.txt"], make_processor(FakeNormalizer(), mode=mode))
+        assert result.status == "changed"
+        assert (tmp_path / "a.txt").read_text() == "one\nNewbie two\n"
+    assert result.report is not None and result.report.text == "one\nNovichok two\n"
+    (diff,) = run_batch([tmp_path / "a.txt"], make_processor(FakeNormalizer(), mode="diff"))
+    assert diff.output is not None
+    assert "-Newbie two\n+Novichok two\n" in diff.output
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    _tree(tmp_path, {"1.txt": "Newbie", "2.txt": b"caf\xe9 Newbie", "4.txt": "Newbie"})
+    _tree(tmp_path, {"3.txt": "Newbie"})
+    files = discover([tmp_path])
+    (tmp_path / "3.txt").unlink()  # vanished between discovery and processing
+    (tmp_path / "4.txt").unlink()
+    (tmp_path / "4.txt").mkdir()  # replaced by a folder: unreadable even for root
+    _tree(tmp_path, {"5.txt": "Newbie"})
+    files.append(tmp_path / "5.txt")
+    process = make_processor(FakeNormalizer(), mode="in-place")
+    results = list(run_batch(files, process, jobs=2))
+    assert [r.status for r in results] == ["changed", "error", "error", "error", "changed"]
+    assert "not UTF-8" in (results[1].error or "") and "byte offset 3" in (results[1].error or "")
+    assert "no such file" in (results[2].error or "")
+    assert "directory" in (results[3].error or "")
+    assert (tmp_path / "5.txt").read_text() == "Novichok"
+
+
+def test_disk_full_is_a_per_file_error(tmp_path: Path, monkeypatch) -> None:
+    _tree(tmp_path, {"a.txt": "Newbie", "b.txt": "Newbie"})
+    real_fsync = os.fsync
+    calls = {"n": 0}
+
+    def fsync_full_once(fd: int) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(fileio.os, "fsync", fsync_full_once)
+    results = list(
+        run_batch(discover([tmp_path]), make_processor(FakeNormalizer(), mode="in-place"))
+    )
+    assert [r.status for r in results] == ["error", "changed"]
+    assert "no space left" in (results[0].error or "")
+    assert (tmp_path / "a.txt").read_text() == "Newbie"
+    assert (tmp_path / "b.txt").read_text() == "Novichok"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_read_only_file_is_a_per_file_error(tmp_path: Path) -> None:
+    _tree(tmp_path, {"a.txt": "Newbie", "b.txt": "Newbie"})
+    (tmp_path / "a.txt").chmod(0o444)
+    results = list(
+        run_batch(discover([tmp_path]), make_processor(FakeNormalizer(), mode="in-place"))
+    )
+    assert [r.status for r in results] == ["error", "changed"]
+    assert (tmp_path / "a.txt").read_text() == "Newbie"
+
+
+def test_an_engine_crash_is_contained(tmp_path: Path) -> None:
+    _tree(tmp_path, {"a.txt": "boom", "b.txt": "Newbie"})
+
+    class Crashy(FakeNormalizer):
+        def fix(self, text: str, source: str | None = None) -> Report:
+            if text == "boom":
+                raise RuntimeError("bug")
+            return super().fix(text, source)
+
+    results = list(run_batch(discover([tmp_path]), make_processor(Crashy(), mode="fix")))
+    assert results[0].status == "error" and "RuntimeError" in (results[0].error or "")
+    assert results[1].status == "changed"
+
+
+def test_source_for_passes_the_source_text(tmp_path: Path) -> None:
+    _tree(tmp_path, {"a.en": "Newbie", "a.ru": "Новичок"})
+    seen: list[str | None] = []
+
+    class Spy(FakeNormalizer):
+        def check(self, text: str, source: str | None = None) -> Report:
+            seen.append(source)
+            return super().check(text, source)
+
+    process = make_processor(Spy(), mode="check", source_for=lambda p: p.with_suffix(".ru"))
+    list(run_batch([tmp_path / "a.en"], process))
+    assert seen == ["Новичок"]
+
+
+@pytest.mark.parametrize("jobs", [2, 4])
+def test_results_come_in_input_order_with_jobs(tmp_path: Path, jobs: int) -> None:
+    names = [f"{i:03d}.txt" for i in range(40)]
+    _tree(tmp_path, {n: "Newbie " * (40 - i) for i, n in enumerate(names)})
+    threads: set[str] = set()
+
+    def process(path: Path) -> FileResult:
+        threads.add(threading.current_thread().name)
+        time.sleep(0.002 * (int(path.stem) % 5))  # finish out of order
+        return FileResult(path, "unchanged")
+
+    results = list(run_batch(discover([tmp_path]), process, jobs=jobs))
+    assert [r.path.name for r in results] == names
+    assert len(threads) > 1
+
+
+def test_processes_executor_gives_the_same_results(tmp_path: Path) -> None:
+    _tree(tmp_path, {f"{i}.txt": "Newbie" if i % 2 else "ok" for i in range(6)})
+    process = make_processor(FakeNormalizer(), mode="fix")
+    pickle.loads(pickle.dumps(process))  # worker processes need it
+    files = discover([tmp_path])
+    serial = [(r.path, r.status, r.report) for r in run_batch(files, process)]
+    parallel = [
+        (r.path, r.status, r.report) for r in run_batch(files, process, jobs=2, executor="process")
+    ]
+    assert parallel == serial
+
+
+def test_summary_line(tmp_path: Path, capsys) -> None:
+    _tree(tmp_path, {"a.txt": "Newbie", "b.txt": "ok", "c.txt": b"\xff", "d.bin": b"\x00"})
+    process = make_processor(FakeNormalizer(), mode="check")
+    results = list(run_batch(discover([tmp_path]), process, progress=True))
+    summary = Summary()
+    for r in results:
+        summary.add(r)
+    line = "4 files: 1 changed, 1 unchanged, 1 error, 1 skipped (binary)"
+    assert str(summary) == line
+    err = capsys.readouterr().err
+    assert line in err
+
+
+def test_make_processor_rejects_unknown_mode() -> None:
+    with pytest.raises(ValueError):
+        make_processor(FakeNormalizer(), mode="sideways")  # type: ignore[arg-type]
