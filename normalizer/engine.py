@@ -1,0 +1,216 @@
+"""The Normalizer: glossaries, cleanup rules and suspect detection over one text.
+
+Stages run against the original text, in priority order (earlier wins overlapping edits):
+1. glossary entries (leftmost-longest across all glossaries);
+2. cleanup rules (:mod:`normalizer.cleanup`);
+3. suspects on spans nobody else covered (:mod:`normalizer.suspects`), then the optional scorer.
+``check`` finds everything and changes nothing; ``fix`` applies the edits once with
+:func:`normalizer.edits.apply_edits`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .config import Config, RuleLevels, load_config
+from .edits import Candidate, Edit, Report, Safety, Suggestion, apply_edits
+from .glossary import load_glossaries
+from .glossary_model import Entry, Glossary
+from .glossary_rules import GlossaryFinding, GlossaryMatcher
+from .scoring.base import Scorer
+
+__all__ = ["Normalizer"]
+
+
+def _finding_edit(f: GlossaryFinding) -> Edit:
+    e = f.entry
+    message = f"{f.matched!r} -> {e.term!r}"
+    if e.note:
+        message += f": {e.note}"
+    safety = Safety.FIX if e.action == "fix" else Safety.SUGGEST
+    return Edit(f.start, f.end, f.old, f.new, e.rule_id, message, safety)
+
+
+def as_suggestion(edit: Edit, origin: str = "rule", note: str = "") -> Suggestion:
+    """A report-only form of an edit (its rule is at ``warn``, or it lost an overlap)."""
+    message = edit.message + (f" ({note})" if note else "")
+    return Suggestion(edit.start, edit.end, edit.old, edit.rule, 1.0,
+                      (Candidate(edit.new, 1.0, origin),), message)
+
+
+class Normalizer:
+    """Built once from glossaries and settings; ``check``/``fix`` many texts. Thread-safe and
+    picklable: all state is read-only after construction."""
+
+    def __init__(
+        self,
+        glossaries: Iterable[str | Path | Glossary] = (),
+        *,
+        rules: Mapping[str, str] | None = None,
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] = (),
+        options: Mapping[str, Mapping[str, Any]] | None = None,
+        scorer: Scorer | None = None,
+        engine: str = "auto",
+        apply_suggestions: float | None = None,
+    ) -> None:
+        items = list(glossaries)
+        paths = [g for g in items if not isinstance(g, Glossary)]
+        loaded = load_glossaries(paths) if paths else []
+        self.glossaries: tuple[Glossary, ...] = tuple(
+            [g for g in items if isinstance(g, Glossary)] + loaded
+        )
+        self.levels = RuleLevels(rules, select=select, ignore=ignore)
+        self.options: Mapping[str, Mapping[str, Any]] = dict(options or {})
+        self.scorer = scorer
+        self.apply_suggestions = apply_suggestions
+        self.engine = engine
+        self.entries: tuple[Entry, ...] = tuple(e for g in self.glossaries for e in g.entries)
+        self._matcher = GlossaryMatcher(self.entries, engine)
+
+    @classmethod
+    def from_config(
+        cls,
+        path: str | Path | Config | None = None,
+        *,
+        glossaries: Iterable[str | Path] = (),
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] = (),
+        start: Path | None = None,
+        scorer: Scorer | None = None,
+        apply_suggestions: float | None = None,
+    ) -> Normalizer:
+        """Build from ``config.yaml`` (looked up per the interfaces spec when ``path`` is None)."""
+        config = path if isinstance(path, Config) else load_config(path, start=start)
+        files = [*config.glossary_paths(), *map(Path, glossaries)]
+        return cls(files, rules=config.rules, select=select, ignore=ignore,
+                   options=config.options, scorer=scorer, engine=config.engine,
+                   apply_suggestions=apply_suggestions)
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def check(self, text: str, source: str | None = None) -> Report:
+        """Everything that would change and every suggestion; ``report.text`` is unchanged."""
+        edits, suggestions = self._findings(text, source)
+        return Report(original=text, text=text, edits=tuple(edits), suggestions=tuple(suggestions))
+
+    def fix(self, text: str, source: str | None = None) -> Report:
+        """Apply the safe edits once; ``report.edits`` are the applied edits."""
+        edits, suggestions = self._findings(text, source)
+        return Report(original=text, text=apply_edits(text, edits), edits=tuple(edits),
+                      suggestions=tuple(suggestions))
+
+    def normalize(self, text: str, source: str | None = None) -> Report:
+        """The library entry point of the interfaces spec: the same as :meth:`fix`."""
+        return self.fix(text, source)
+
+    def level(self, rule: str, default: str = "fix") -> str:
+        return self.levels.level(rule, default)
+
+    # -- stages -------------------------------------------------------------------------------
+
+    def _findings(self, text: str, source: str | None) -> tuple[list[Edit], list[Suggestion]]:
+        proposed: list[Edit] = []  # priority order: glossary, then cleanup
+        suggestions: list[Suggestion] = []
+        for f in self._matcher.find(text)[0]:
+            self._route(_finding_edit(f), "fix" if f.entry.action == "fix" else "warn",
+                        proposed, suggestions, origin="glossary")
+        for item in self._cleanup(text):
+            if isinstance(item, Suggestion):
+                if self.levels.enabled(item.rule, "warn"):
+                    suggestions.append(item)
+            else:
+                self._route(item, self._cleanup_default(item.rule), proposed, suggestions)
+        kept, skipped = select_by_priority(proposed)
+        suggestions.extend(as_suggestion(e, note="overlaps another edit; not applied")
+                           for e in skipped)
+        suggestions.extend(self._suspects(text, kept, source))
+        if self.apply_suggestions is not None:
+            kept, suggestions = self._promote(kept, suggestions)
+        suggestions.sort(key=lambda s: (s.start, s.end, s.rule))
+        return kept, suggestions
+
+    def _route(self, edit: Edit, default: str, edits: list[Edit], suggestions: list[Suggestion],
+               origin: str = "rule") -> None:
+        level = self.levels.level(edit.rule, default)
+        if level == "fix" and edit.safety is Safety.FIX:
+            edits.append(edit)
+        elif level != "off":
+            suggestions.append(as_suggestion(edit, origin))
+
+    def _cleanup_default(self, rule: str) -> str:
+        from . import cleanup
+
+        r = cleanup.RULES.get(rule.removeprefix("cleanup/"))
+        return r.default if r else "fix"
+
+    def _cleanup(self, text: str) -> list[Edit | Suggestion]:
+        try:
+            from . import cleanup
+        except ImportError:  # pragma: no cover - only while the module is being written
+            return []
+        names = [n for n, r in cleanup.RULES.items() if self.levels.enabled(r.id, r.default)]
+        if not names:
+            return []
+        return list(cleanup.run_cleanup(text, names, self.options))
+
+    def _suspects(self, text: str, kept: Sequence[Edit], source: str | None) -> list[Suggestion]:
+        if not self.levels.enabled("suspect", "warn"):
+            return []
+        try:
+            from .suspects import find_suspects
+        except ImportError:  # pragma: no cover - only while the module is being written
+            return []
+        covered = [(e.start, e.end) for e in kept]
+        return find_suspects(text, covered=covered, entries=self.entries, source=source,
+                             scorer=self.scorer,
+                             enabled=lambda rid: self.levels.enabled(rid, "warn"))
+
+    def _promote(self, kept: list[Edit], suggestions: list[Suggestion]
+                 ) -> tuple[list[Edit], list[Suggestion]]:
+        """``--apply-suggestions T``: suspects scoring at least T become edits (top candidate)."""
+        threshold = self.apply_suggestions or 0.0
+        promoted, rest = [], []
+        for s in suggestions:
+            if s.rule.startswith("suspect/") and s.candidates and s.score >= threshold:
+                promoted.append(Edit(s.start, s.end, s.text, s.candidates[0].text, s.rule,
+                                     s.message or "applied suggestion"))
+            else:
+                rest.append(s)
+        merged, skipped = select_by_priority([*kept, *promoted])
+        rest.extend(as_suggestion(e, note="overlaps another edit; not applied") for e in skipped)
+        return merged, rest
+
+
+def _collide(a: Edit, b: Edit) -> bool:
+    """Overlapping spans, or two insertions at the same point (their order would be arbitrary)."""
+    return (a.start < b.end and b.start < a.end) or (a.start == a.end == b.start == b.end)
+
+
+def select_by_priority(edits: Sequence[Edit]) -> tuple[list[Edit], list[Edit]]:
+    """Keep edits so none collide, preferring earlier ones in ``edits`` (the priority order).
+
+    Edits are swept by position into clusters that might collide; inside a cluster they are
+    taken in priority order, each kept unless it collides with one already kept.
+    Returns (kept, sorted by offset; skipped).
+    """
+    order = sorted(range(len(edits)), key=lambda i: (edits[i].start, edits[i].end, i))
+    clusters: list[list[int]] = []
+    end = -1
+    for i in order:
+        e = edits[i]
+        if clusters and (e.start < end or e.start == end == e.end):
+            clusters[-1].append(i)
+        else:
+            clusters.append([i])
+        end = max(end, e.end) if len(clusters[-1]) > 1 else e.end
+    kept: list[Edit] = []
+    skipped: list[Edit] = []
+    for cluster in clusters:
+        chosen: list[Edit] = []
+        for j in sorted(cluster):
+            (skipped if any(_collide(edits[j], k) for k in chosen) else chosen).append(edits[j])
+        kept.extend(sorted(chosen, key=lambda x: (x.start, x.end)))
+    return kept, skipped

@@ -1,0 +1,175 @@
+"""Glossary entries compiled into one matcher, with the spec's policies applied per match.
+
+Policies, in the order they apply to a chosen span: context (rule 6, 7), case ("Case"), quotes
+("Quotes"), possessive (rule 3: the ``'s`` stays outside the edit), article agreement ("a
+companion" -> "an ally", reported as part of the same edit).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+
+from .casing import apply_case, article_for
+from .glossary_model import Context, Entry
+from .matcher import Hit, build_finder, normalize_key, select_leftmost_longest
+from .patterns import SEARCH_TIMEOUT, compile_pattern
+from .text import is_boundary
+
+__all__ = ["GlossaryFinding", "GlossaryMatcher", "QUOTE_PAIRS"]
+
+QUOTE_PAIRS = {
+    "\u00ab": "\u00bb",  # « »
+    "\u201c": "\u201d",  # “ ”
+    "\u201e": "\u201c\u201d",  # „ “ (and „ ” as written in some house styles)
+    '"': '"',
+    "\u2039": "\u203a",  # ‹ ›
+}
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u00bb\u201d\u2019)\]]*\s+|\n[ \t]*\n")
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'\u2019])(an|a)(\s+)\Z", re.IGNORECASE)
+_WORDS = re.compile(r"\w+(?:['\u2019]\w+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryFinding:
+    """A rewrite proposed by ``entry`` for ``text[start:end]`` (already including quotes and a
+    fixed article)."""
+
+    start: int
+    end: int
+    old: str
+    new: str
+    entry: Entry
+    matched: str
+
+
+class _Phrases:
+    """Whole-word, case-insensitive search for context words and phrases."""
+
+    def __init__(self, phrases: Sequence[str]) -> None:
+        alts = sorted((r"\s+".join(map(regex.escape, p.split())) for p in phrases), key=len,
+                      reverse=True)
+        self._rx = regex.compile("|".join(alts), regex.IGNORECASE | regex.V0) if alts else None
+
+    def found(self, text: str, start: int, end: int, skip: tuple[int, int]) -> bool:
+        if self._rx is None:
+            return False
+        for m in self._rx.finditer(text, start, end, overlapped=True):
+            if m.start() >= skip[0] and m.end() <= skip[1]:
+                continue  # the match itself does not count as its own context
+            if is_boundary(text, m.start(), m.end()):
+                return True
+        return False
+
+
+class _CompiledContext:
+    def __init__(self, ctx: Context) -> None:
+        self.near = _Phrases(ctx.near)
+        self.not_near = _Phrases(ctx.not_near)
+        self.has_near = bool(ctx.near)
+        self.window = ctx.window
+
+    def holds(self, text: str, start: int, end: int) -> bool:
+        lo, hi = _region(text, start, end, self.window)
+        if self.has_near and not self.near.found(text, lo, hi, (start, end)):
+            return False
+        return not self.not_near.found(text, lo, hi, (start, end))
+
+
+def _region(text: str, start: int, end: int, window: int | None) -> tuple[int, int]:
+    """The character range a context is looked for in: ``window`` words either side, else the
+    sentence around the match."""
+    if window is None:
+        lo = 0
+        for m in _SENTENCE_END.finditer(text, max(0, start - 2000), start):
+            lo = m.end()
+        m2 = _SENTENCE_END.search(text, end, end + 2000)
+        hi = m2.start() if m2 else min(len(text), end + 2000)
+        return lo, hi
+    before = list(_WORDS.finditer(text, max(0, start - 40 * window), start))
+    after = _WORDS.finditer(text, end, min(len(text), end + 40 * window))
+    lo = before[-window].start() if len(before) >= window else (before[0].start() if before else start)
+    hi = end
+    for i, m in enumerate(after):
+        hi = m.end()
+        if i + 1 >= window:
+            break
+    return lo, hi
+
+
+class GlossaryMatcher:
+    """All entries of all glossaries, compiled once. Picklable (rebuilt from entries)."""
+
+    def __init__(self, entries: Sequence[Entry], engine: str = "auto") -> None:
+        self.entries = tuple(entries)
+        self.engine = engine
+        keys: dict[str, int] = {}
+        owners: list[list[int]] = []
+        for idx, e in enumerate(self.entries):
+            for v in e.variants:
+                k = normalize_key(v)
+                if k not in keys:
+                    keys[k] = len(owners)
+                    owners.append([])
+                if idx not in owners[keys[k]]:
+                    owners[keys[k]].append(idx)
+        self._owners = [tuple(o) for o in owners]
+        self._finder = build_finder(list(keys), engine)
+        self._patterns = [(idx, p) for idx, e in enumerate(self.entries) for p in e.patterns]
+        self._contexts = {idx: _CompiledContext(e.context) for idx, e in enumerate(self.entries)
+                          if e.context is not None}
+
+    def __reduce__(self) -> tuple[type, tuple[tuple[Entry, ...], str]]:
+        return (type(self), (self.entries, self.engine))
+
+    def find(self, text: str) -> tuple[list[GlossaryFinding], list[str]]:
+        """Findings for ``text`` (sorted, non-overlapping) and warnings (e.g. pattern timeouts)."""
+        hits = self._finder.find_all(text)
+        # candidate "keys" below are entry-ordered owner lists: variant keys first, then patterns
+        owner_lists: list[tuple[int, ...]] = list(self._owners)
+        warnings: list[str] = []
+        for idx, pattern in self._patterns:
+            owner_lists.append((idx,))
+            key = len(owner_lists) - 1
+            try:
+                for m in compile_pattern(pattern).finditer(text, overlapped=True,
+                                                           timeout=SEARCH_TIMEOUT):
+                    if m.end() > m.start() and is_boundary(text, m.start(), m.end()):
+                        hits.append(Hit(m.start(), m.end(), key))
+            except TimeoutError:
+                warnings.append(f"{self.entries[idx].rule_id}: pattern {pattern!r} timed out; "
+                                "skipped for this text")
+        findings = []
+        for group in select_leftmost_longest(hits):
+            order = sorted({i for h in group for i in owner_lists[h.key]})
+            finding = self._resolve(text, group[0].start, group[0].end, order)
+            if finding is not None:
+                findings.append(finding)
+        return findings, warnings
+
+    def _resolve(self, text: str, start: int, end: int, order: list[int]) -> GlossaryFinding | None:
+        for idx in order:
+            ctx = self._contexts.get(idx)
+            if ctx is not None and not ctx.holds(text, start, end):
+                continue
+            return _rewrite(text, start, end, self.entries[idx])
+        return None  # rule 7: no edit; the scan has already moved past this span
+
+
+def _rewrite(text: str, start: int, end: int, entry: Entry) -> GlossaryFinding | None:
+    matched = text[start:end]
+    new = apply_case(entry.term, matched, entry.case)
+    s, e = start, end
+    if entry.unquote and s > 0 and e < len(text) and text[e] in QUOTE_PAIRS.get(text[s - 1], ""):
+        s, e = s - 1, e + 1
+    m = _ARTICLE_BEFORE.search(text, max(0, s - 12), s)
+    if m:
+        fixed = article_for(m.group(1), new)
+        if fixed != m.group(1):
+            s, new = m.start(), fixed + m.group(2) + new
+    if text[s:e] == new:
+        return None  # rule 8: only where the replacement differs
+    return GlossaryFinding(s, e, text[s:e], new, entry, matched)
