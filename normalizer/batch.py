@@ -102,6 +102,8 @@ class Processor:
         path = Path(path)
         if self.backup_suffix and path.name.endswith(self.backup_suffix):
             return FileResult(path, "skipped", note=f"a backup file ({self.backup_suffix})")
+        if self.mode == "in-place":
+            self._sweep(path)
         try:
             text, _info = read_text(path)
         except BinaryFileError:
@@ -133,11 +135,14 @@ class Processor:
             return report
         return self.normalizer.fix(text, source) if fix else self.normalizer.check(text, source)
 
-    def _write(self, path: Path, report: Report) -> FileResult:
+    def _sweep(self, path: Path) -> None:
+        """Once per folder: remove the temp files a killed run left behind."""
         folder = os.path.dirname(os.path.realpath(path)) or "."
-        if folder not in self._swept:  # once per folder: temp files a killed run left behind
+        if folder not in self._swept:
             self._swept.add(folder)
             sweep_stale_temps(folder)
+
+    def _write(self, path: Path, report: Report) -> FileResult:
         try:
             atomic_write(path, report.text, backup_suffix=self.backup_suffix)
         except MtnormError as exc:
