@@ -1,0 +1,184 @@
+"""Built-in text cleanup rules: a name → rule table, like ftfy's fixers.
+
+Each rule is a function ``(text, options) -> Iterable[Edit | Suggestion]`` with a docstring that
+says what it finds, why it is wrong, an example and whether its fix is safe. Rule ids are
+``cleanup/<name>``. :func:`run_cleanup` runs the chosen rules and returns findings against the
+original text whose edits never overlap and leave nothing for a second run to fix:
+
+>>> text = "poisoned with «Newbie»&# 160;\\nmedia outlets.."
+>>> [(e.rule, e.old, e.new) for e in run_cleanup(text, ["entities", "quotes", "punctuation"])]
+... # doctest: +NORMALIZE_WHITESPACE
+[('cleanup/quotes', '«', '“'), ('cleanup/quotes', '»', '”'),
+ ('cleanup/entities', '&# 160;', ''), ('cleanup/punctuation', '.', '')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from . import cleanup_lines, cleanup_quotes, cleanup_script, cleanup_text
+from .edits import Edit, Suggestion, apply_edits, select_non_overlapping
+from .errors import ConfigError, Problem
+
+__all__ = ["RULES", "CleanupRule", "Finding", "default_rules", "run_cleanup"]
+
+Finding = Edit | Suggestion
+RuleFunc = Callable[[str, Mapping[str, Any]], Iterable[Finding]]
+# Edits can make new work for other rules ("&laquo;" decodes to "«"); a few passes settle it.
+_MAX_PASSES = 4
+
+
+@dataclass(frozen=True)
+class CleanupRule:
+    """One built-in rule: its function, default severity and the options it accepts."""
+
+    name: str
+    func: RuleFunc
+    default: str  # "fix" | "warn" | "off"
+    doc: str
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def id(self) -> str:
+        return "cleanup/" + self.name
+
+
+def _rule(name: str, func: RuleFunc, default: str, **options: Any) -> CleanupRule:
+    return CleanupRule(name, func, default, func.__doc__ or "", MappingProxyType(options))
+
+
+# Priority order: an earlier rule wins where findings would collide.
+RULES: Mapping[str, CleanupRule] = MappingProxyType(
+    {
+        r.name: r
+        for r in (
+            _rule("mojibake", cleanup_lines.mojibake, "fix"),
+            _rule("entities", cleanup_text.entities, "fix"),
+            _rule("mixed-script", cleanup_script.mixed_script, "fix"),
+            _rule("quotes", cleanup_quotes.quotes, "fix", style="curly"),
+            _rule("punctuation", cleanup_text.punctuation, "fix"),
+            _rule("spacing", cleanup_text.spacing, "fix"),
+            _rule("untranslated", cleanup_script.untranslated, "warn", max_cyrillic_ratio=0.5),
+            _rule("repeated-line", cleanup_lines.repeated_line, "warn", window=5),
+        )
+    }
+)
+
+
+def default_rules() -> list[str]:
+    """Names of the rules that are on by default (severity "fix" or "warn")."""
+    return [name for name, rule in RULES.items() if rule.default != "off"]
+
+
+def _resolve(
+    names: Iterable[str], options: Mapping[str, Mapping[str, Any]] | None
+) -> list[tuple[CleanupRule, Mapping[str, Any]]]:
+    """The rules to run, in priority order, each with its options merged over the defaults."""
+    wanted = {n.removeprefix("cleanup/") for n in names}
+    problems = [
+        Problem("<rules>", 0, 0, f"unknown cleanup rule 'cleanup/{n}'; known: {', '.join(RULES)}")
+        for n in sorted(wanted - RULES.keys())
+    ]
+    options = options or {}
+    for rule_id, given in options.items():
+        rule = RULES.get(rule_id.removeprefix("cleanup/"))
+        unknown = sorted(set(given) - set(rule.options)) if rule else []
+        problems += [
+            Problem("<options>", 0, 0, f"{rule_id}: unknown option {key!r}") for key in unknown
+        ]
+    if problems:
+        raise ConfigError(problems=problems)
+    return [
+        (rule, {**rule.options, **options.get(rule.id, {})})
+        for name, rule in RULES.items()
+        if name in wanted
+    ]
+
+
+def run_cleanup(
+    text: str, names: Iterable[str], options: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[Finding]:
+    """Run the named cleanup rules on ``text``; return non-overlapping edits, then suggestions.
+
+    ``names`` are rule names or ids ("quotes" or "cleanup/quotes"); ``options`` maps a rule id
+    to that rule's options. Edits are settled: where applying them would give another rule
+    something to fix ("&laquo;" → "«" → "“"), the follow-up is folded into the first edit, so
+    one application reaches a fixed point (up to a few passes). Raises ConfigError for an
+    unknown rule or option.
+    """
+    rules = _resolve(names, options)
+
+    def findings(current: str) -> list[Finding]:
+        return [f for rule, opts in rules for f in rule.func(current, opts)]
+
+    first = findings(text)
+    suggestions = sorted(
+        (f for f in first if isinstance(f, Suggestion)), key=lambda s: (s.start, s.end)
+    )
+    edits, _ = select_non_overlapping(f for f in first if isinstance(f, Edit))
+    for _ in range(_MAX_PASSES):
+        fixed = apply_edits(text, edits)
+        more = [f for f in findings(fixed) if isinstance(f, Edit)]
+        if not more:
+            break
+        edits = _compose(text, edits, select_non_overlapping(more)[0])
+    return [*edits, *suggestions]
+
+
+def _compose(text: str, first: list[Edit], second: list[Edit]) -> list[Edit]:
+    """Edits on ``text`` equal to applying ``first`` and then ``second`` (on the result).
+
+    Spans are taken in the coordinates of the intermediate text; a second edit touching a first
+    edit's new text joins it into one edit (keeping the first edit's rule), others map back
+    through the length changes before them.
+    """
+    spans: list[tuple[int, int, Edit | None, Edit | None]] = []  # (mid start, mid end, 1st, 2nd)
+    shift = 0
+    for e in first:
+        start = e.start + shift
+        spans.append((start, start + len(e.new), e, None))
+        shift += len(e.new) - len(e.old)
+    spans += [(e.start, e.end, None, e) for e in second]
+    spans.sort(key=lambda s: (s[0], s[1]))
+    clusters: list[list[tuple[int, int, Edit | None, Edit | None]]] = []
+    for span in spans:
+        if clusters and span[0] <= max(s[1] for s in clusters[-1]):
+            clusters[-1].append(span)
+        else:
+            clusters.append([span])
+    mid = apply_edits(text, first)
+    return [_merge(text, mid, first, cluster) for cluster in clusters]
+
+
+def _to_original(first: list[Edit], mid: int) -> int:
+    """Map an intermediate-text offset back to ``text`` (an offset at a first edit's new-text
+    start maps to its start, at its new-text end to its end; deletions map to their end)."""
+    shift = 0
+    for e in first:
+        if e.start + shift + len(e.new) > mid:
+            break
+        shift += len(e.new) - len(e.old)
+    return mid - shift
+
+
+def _merge(
+    text: str, mid: str, first: list[Edit], cluster: list[tuple[int, int, Any, Any]]
+) -> Edit:
+    """One edit on ``text`` for a cluster of touching first/second-pass spans."""
+    lo = min(s[0] for s in cluster)
+    hi = max(s[1] for s in cluster)
+    firsts: list[Edit] = [s[2] for s in cluster if s[2] is not None]
+    seconds: list[Edit] = [s[3] for s in cluster if s[3] is not None]
+    start = min([e.start for e in firsts] + [_to_original(first, lo)])
+    end = max([e.end for e in firsts] + [_to_original(first, hi)])
+    new = apply_edits(mid[lo:hi], [_shifted(e, -lo) for e in seconds])
+    head = (firsts or seconds)[0]
+    message = "; ".join(dict.fromkeys(e.message for e in [*firsts, *seconds] if e.message))
+    return Edit(start, end, text[start:end], new, head.rule, message, head.safety)
+
+
+def _shifted(e: Edit, by: int) -> Edit:
+    return Edit(e.start + by, e.end + by, e.old, e.new, e.rule, e.message, e.safety)

@@ -1,0 +1,217 @@
+"""Character-level cleanup rules: HTML entities, punctuation, spacing.
+
+Each function takes ``(text, options)`` and yields :class:`~normalizer.edits.Edit` values against
+``text``; :mod:`normalizer.cleanup` registers them. The rules share one predicate
+(:func:`space_before_is_wrong`) so that the space in "talks , which" is removed by exactly one
+rule and the spacing rule never competes for it.
+"""
+
+from __future__ import annotations
+
+import html
+import html.entities
+import unicodedata
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import regex
+
+from .edits import Edit
+
+__all__ = ["entities", "punctuation", "space_before_is_wrong", "spacing"]
+
+# Horizontal white space other than tab (tabs align columns; we leave them alone).
+_HSPACE = "[ \u00a0\u2000-\u200a\u202f\u205f]"
+_CLOSERS = "\"'”’»›)]}"
+_SENTENCE_PUNCT = ",.;:!?"
+
+# --- entities -------------------------------------------------------------------------------
+
+# Names decoded even without a semicolon: the ones that occur broken in scraped text, and that
+# cannot be the start of an ordinary word once a letter or digit does not follow.
+_BARE_NAMES = frozenset({"nbsp", "amp", "quot", "lt", "gt", "apos"})
+_NAMED = {name[:-1]: char for name, char in html.entities.html5.items() if name.endswith(";")}
+# Code points an escape must not produce: controls, surrogates, unassigned.
+_BAD_CATEGORIES = frozenset({"Cc", "Cs", "Cn", "Co"})
+# One entity: named (a space may follow "&" only when the semicolon is there), decimal or hex
+# (spaces inside, as in MT output "&# 160;", are tolerated).
+_ENTITY = regex.compile(
+    r"&(?:(?P<name>[A-Za-z][A-Za-z0-9]{1,31});|(?P<bare>[A-Za-z]{2,4})(?![A-Za-z0-9;])"
+    r"| (?P<sname>[A-Za-z][A-Za-z0-9]{1,31});"
+    r"| ?# ?(?P<dec>[0-9]{1,7}) ?;|#(?P<bdec>[0-9]{1,7})(?![0-9;])"
+    r"| ?# ?[xX](?P<hex>[0-9A-Fa-f]{1,6}) ?;|#[xX](?P<bhex>[0-9A-Fa-f]{1,6})(?![0-9A-Za-z;]))"
+)
+
+
+def _decode_one(match: regex.Match[str]) -> str | None:
+    """The character an entity match stands for, or None when it is not a real entity."""
+    name = match["name"] or match["sname"]
+    if name is not None:
+        if name in _NAMED:
+            return _NAMED[name]
+        lower = name.lower()  # "&NBSP;", "&AMP;": all-caps names, as ftfy accepts
+        return _NAMED.get(lower) if name.isupper() and lower in _BARE_NAMES else None
+    if match["bare"] is not None:
+        return _NAMED[match["bare"]] if match["bare"] in _BARE_NAMES else None
+    digits = match["dec"] or match["bdec"]
+    code = int(digits) if digits else int(match["hex"] or match["bhex"], 16)
+    if code > 0x10FFFF:
+        return None
+    char = html.unescape(f"&#{code};")  # maps &#150; to "–" as browsers do (windows-1252)
+    if char == "\ufffd" or (
+        unicodedata.category(char[0]) in _BAD_CATEGORIES and char not in "\t\n"
+    ):
+        return None
+    return char
+
+
+def _entity_chain(text: str, start: int) -> tuple[int, str] | None:
+    """Decode an entity at ``start`` and any double escaping ("&amp;lt;" → "<"); (end, char)."""
+    match = _ENTITY.match(text, start)
+    if match is None:
+        return None
+    char = _decode_one(match)
+    end = match.end()
+    while char == "&":  # "&amp;" followed by the rest of another escape: decode it too
+        inner = _ENTITY.match("&" + text[end : end + 40])
+        if inner is None or (decoded := _decode_one(inner)) is None:
+            break
+        end, char = end + inner.end() - 1, decoded
+    return (end, char) if char is not None else None
+
+
+def _nbsp_end(text: str, start: int) -> int:
+    """End of a run of no-break-space entities and white space starting at ``start``."""
+    pos = start
+    while True:
+        found = _entity_chain(text, pos) if text.startswith("&", pos) else None
+        if found is not None and found[1] == "\u00a0":
+            pos = found[0]
+        elif pos < len(text) and regex.match(_HSPACE, text[pos]):
+            pos += 1
+        else:
+            return pos
+
+
+def _line_end_at(text: str, pos: int) -> bool:
+    return pos == len(text) or text[pos] in "\r\n"
+
+
+def entities(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
+    """HTML entities left in plain text, including ones MT broke: "&# 160;", "&#160", "&nbsp".
+
+    Scrapers and MT engines leave escapes that readers see verbatim ("oligarchs&# 160;"). Named
+    entities need a semicolon unless they are one of nbsp/amp/quot/lt/gt/apos followed by a non
+    letter, so "AT&T", "R&D" and "informal english &not html" stay. A run of no-break-space
+    entities at a line end disappears with the white space around it (it only padded the line);
+    before punctuation that takes no space it disappears too; elsewhere it becomes one space.
+    Double escaping is undone in one step ("&amp;amp;" → "&"). Safe: only known entities decode.
+    """
+    pos = 0
+    while (start := text.find("&", pos)) != -1:
+        found = _entity_chain(text, start)
+        if found is None:
+            pos = start + 1
+            continue
+        end, char = found
+        if char == "\u00a0":
+            yield _nbsp_edit(text, start)
+            pos = _nbsp_end(text, start)
+            continue
+        yield Edit(
+            start, end, text[start:end], char, "cleanup/entities", f"decode HTML entity as {char!r}"
+        )
+        pos = end
+
+
+def _nbsp_edit(text: str, start: int) -> Edit:
+    """The edit for a run of no-break-space entities beginning at ``start``."""
+    end = _nbsp_end(text, start)
+    begin = start
+    while begin > 0 and regex.match(_HSPACE, text[begin - 1]):
+        begin -= 1
+    at_line_start = begin == 0 or text[begin - 1] in "\r\n"
+    if _line_end_at(text, end) or (
+        end < len(text) and text[end] in _SENTENCE_PUNCT and space_before_is_wrong(text, end)
+    ):
+        new, why = "", "drop no-break-space entity padding"
+    elif at_line_start:
+        begin, new, why = start, "", "drop no-break-space entity indentation"
+    else:
+        new, why = " ", "replace no-break-space entity with a space"
+    if at_line_start and begin != start:  # never touch indentation itself
+        begin = start
+    return Edit(begin, end, text[begin:end], new, "cleanup/entities", why)
+
+
+# --- punctuation ----------------------------------------------------------------------------
+
+_EMOTICON_AFTER = frozenset(")(DPp/\\|-3*O]")
+
+
+def space_before_is_wrong(text: str, index: int) -> bool:
+    """Whether white space before the punctuation at ``text[index]`` should go ("talks , which").
+
+    No for ellipses (" ..."), emoticons (" :)"), dotted names (" .NET", " .com"), decimals
+    (" .5"), and unless the punctuation cluster ends the word (white space, end, closing quote).
+    """
+    cluster_end = index
+    while cluster_end < len(text) and text[cluster_end] in _SENTENCE_PUNCT:
+        cluster_end += 1
+    cluster = text[index:cluster_end]
+    if "..." in cluster or text.startswith("…", cluster_end):
+        return False
+    after = text[cluster_end] if cluster_end < len(text) else ""
+    if cluster in (":", ";") and after in _EMOTICON_AFTER:
+        return False
+    return after == "" or after.isspace() or after in _CLOSERS
+
+
+_SPACE_BEFORE = regex.compile(rf"(?<=[^\s]){_HSPACE}+(?=[{_SENTENCE_PUNCT}])")
+_DOUBLED_PERIOD = regex.compile(r"(?<=[\p{L}\p{N}\"'”’»)\]])\.\.(?!\.)(?=$|[\s\"'”’»)\]])")
+
+
+def punctuation(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
+    """Doubled sentence periods and white space before punctuation.
+
+    MT and scrapers leave "outlets.." (a period doubled at a sentence end) and tokenized spacing
+    "talks , which". The fix keeps one period ("U.S.." → "U.S.") but never shortens an ellipsis
+    "..." or a range "1..10"; it deletes spaces before , . ; : ! ? but not before ellipses,
+    emoticons, ".NET"-like names or decimals, nor indentation at a line start. Safe.
+    """
+    for match in _SPACE_BEFORE.finditer(text):
+        if space_before_is_wrong(text, match.end()):
+            yield Edit(
+                match.start(), match.end(), match.group(), "", "cleanup/punctuation",
+                "remove space before punctuation",
+            )  # fmt: skip
+    for match in _DOUBLED_PERIOD.finditer(text):
+        at = match.start() + 1
+        yield Edit(at, at + 1, ".", "", "cleanup/punctuation", "remove doubled period")
+
+
+# --- spacing --------------------------------------------------------------------------------
+
+_SPACE_RUN = regex.compile(rf"(?<=[^\s]){_HSPACE}{{2,}}(?=[^\s])")
+
+
+def spacing(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
+    """Runs of spaces inside a line ("held  talks" → "held talks").
+
+    MT output and scraped HTML leave doubled spaces between words. Only runs between two visible
+    characters on one line change: indentation, trailing white space (an editor's business), tabs
+    and line breaks are never touched, nor a run before punctuation (the punctuation rule removes
+    it) or before a no-break-space entity (the entities rule handles it). A run that holds an
+    ordinary space becomes one space; a run of no-break spaces becomes one no-break space. Safe.
+    """
+    for match in _SPACE_RUN.finditer(text):
+        after = match.end()
+        if text[after] in _SENTENCE_PUNCT and space_before_is_wrong(text, after):
+            continue
+        if text[after] == "&" and _nbsp_end(text, after) > after:
+            continue
+        run = match.group()
+        new = " " if " " in run else run[0]
+        yield Edit(
+            match.start(), match.end(), run, new, "cleanup/spacing", "collapse repeated spaces"
+        )
