@@ -386,23 +386,40 @@ def _results(
             yield _safe_call(process, path)
         return
     pool: Executor
+    call: Callable[..., FileResult]
     if executor == "process":
-        pool = ProcessPoolExecutor(max_workers=jobs)
+        # the processor (and its compiled Normalizer) is pickled once per worker, not per file
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(process,))
+        call, args = _call_worker, ()
     else:
         pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="mtnorm")
+        call, args = _safe_call, (process,)
     # A bounded window of pending files keeps memory flat over huge trees while keeping every
     # worker busy; results still come out in input order.
     window = jobs * 4
     pending: deque[tuple[Path, Future[FileResult]]] = deque()
     try:
         for path in paths:
-            pending.append((path, pool.submit(_safe_call, process, path)))
+            pending.append((path, pool.submit(call, *args, path)))
             if len(pending) >= window:
                 yield _resolve(*pending.popleft())
         while pending:
             yield _resolve(*pending.popleft())
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+_worker_process: Callable[[Path], FileResult] | None = None
+
+
+def _init_worker(process: Callable[[Path], FileResult]) -> None:
+    global _worker_process
+    _worker_process = process
+
+
+def _call_worker(path: Path) -> FileResult:
+    assert _worker_process is not None, "worker not initialised"
+    return _safe_call(_worker_process, path)
 
 
 def _resolve(path: Path, fut: Future[FileResult]) -> FileResult:
