@@ -10,6 +10,7 @@ Stages run against the original text, in priority order (earlier wins overlappin
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -124,8 +125,7 @@ class Normalizer:
             else:
                 self._route(item, self._cleanup_default(item.rule), proposed, suggestions)
         kept, skipped = select_by_priority(proposed)
-        suggestions.extend(as_suggestion(e, note="overlaps another edit; not applied")
-                           for e in skipped)
+        suggestions.extend(_unsubsumed(skipped, kept))
         suggestions.extend(self._suspects(text, kept, source))
         if self.apply_suggestions is not None:
             kept, suggestions = self._promote(kept, suggestions)
@@ -180,8 +180,21 @@ class Normalizer:
             else:
                 rest.append(s)
         merged, skipped = select_by_priority([*kept, *promoted])
-        rest.extend(as_suggestion(e, note="overlaps another edit; not applied") for e in skipped)
+        rest.extend(_unsubsumed(skipped, merged))
         return merged, rest
+
+
+def _unsubsumed(skipped: Sequence[Edit], kept: Sequence[Edit]) -> list[Suggestion]:
+    """Skipped edits as suggestions, except those inside a kept edit (``«`` of ``«Newbie»``
+    goes away with the glossary fix that removes the quotes: nothing is left to report)."""
+    starts = [k.start for k in kept]
+    out = []
+    for e in skipped:
+        i = bisect.bisect_right(starts, e.start) - 1
+        if i >= 0 and kept[i].start <= e.start and e.end <= kept[i].end:
+            continue
+        out.append(as_suggestion(e, note="overlaps another edit; not applied"))
+    return out
 
 
 def _collide(a: Edit, b: Edit) -> bool:

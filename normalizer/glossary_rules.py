@@ -150,6 +150,24 @@ class GlossaryMatcher:
                 findings.append(finding)
         return findings, warnings
 
+    def explain(self, text: str) -> list[tuple[int, int, Entry, str]]:
+        """Every chosen span with each candidate entry and what happened: "edit", "no change"
+        (the replacement equals the text), or "context" (its condition failed)."""
+        out = []
+        owner_lists = list(self._owners)
+        hits = self._finder.find_all(text)
+        for group in select_leftmost_longest(hits):
+            start, end = group[0].start, group[0].end
+            for idx in sorted({i for h in group for i in owner_lists[h.key]}):
+                ctx = self._contexts.get(idx)
+                if ctx is not None and not ctx.holds(text, start, end):
+                    out.append((start, end, self.entries[idx], "context"))
+                    continue
+                done = _rewrite(text, start, end, self.entries[idx])
+                out.append((start, end, self.entries[idx], "edit" if done else "no change"))
+                break
+        return out
+
     def _resolve(self, text: str, start: int, end: int, order: list[int]) -> GlossaryFinding | None:
         for idx in order:
             ctx = self._contexts.get(idx)
