@@ -21,7 +21,7 @@ STYLES: Mapping[str, tuple[str, str, str, str]] = {
 _OPENERS = {"«": "»", "‹": "›", "„": "“”", "‚": "‘’", "“": "”"}
 _FOREIGN = frozenset("«»‹›„‚")
 _SINGLE_GLYPHS = frozenset("‹›‚")
-_MARKS = regex.compile(r"[«»‹›„‚“”]|(?:\r?\n|\r)[ \t]*(?:\r?\n|\r)")
+_MARKS = regex.compile(r"[«»‹›„‚“”‘’]|(?:\r?\n|\r)[ \t]*(?:\r?\n|\r)")
 
 
 def _style(options: Mapping[str, Any]) -> tuple[str, str, str, str]:
@@ -50,6 +50,8 @@ def _pairs(text: str) -> Iterator[tuple[int, int | None, int]]:
         if stack and mark in _OPENERS[stack[-1][1]]:
             opened, _ = stack.pop()
             yield opened, match.start(), len(stack)
+        elif mark in "‘’":
+            continue  # English single quotes and apostrophes matter only when closing a ‚
         elif mark in _OPENERS:
             stack.append((match.start(), mark))
         else:  # a closer with nothing open: report it alone, at the current depth

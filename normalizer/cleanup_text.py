@@ -58,8 +58,10 @@ def _decode_one(match: regex.Match[str]) -> str | None:
     if code > 0x10FFFF:
         return None
     char = html.unescape(f"&#{code};")  # maps &#150; to "–" as browsers do (windows-1252)
-    if char == "\ufffd" or (
-        unicodedata.category(char[0]) in _BAD_CATEGORIES and char not in "\t\n"
+    if (
+        len(char) != 1
+        or char == "\ufffd"
+        or (unicodedata.category(char[0]) in _BAD_CATEGORIES and char not in "\t\n")
     ):
         return None
     return char

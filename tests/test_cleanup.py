@@ -1,0 +1,172 @@
+"""Built-in cleanup rules: data-driven cases, registry contract, and invariants over random text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from normalizer.cleanup import RULES, CleanupRule, default_rules, run_cleanup
+from normalizer.edits import Edit, Suggestion, apply_edits, select_non_overlapping
+from normalizer.errors import ConfigError
+
+CASES = yaml.safe_load((Path(__file__).parent / "cases" / "cleanup.yaml").read_text("utf-8"))
+SEED = Path(__file__).resolve().parents[1] / "examples" / "navalny-mt.txt"
+
+
+def fix(text: str, names: list[str], options: dict[str, Any] | None = None) -> str:
+    edits = [f for f in run_cleanup(text, names, options) if isinstance(f, Edit)]
+    kept, skipped = select_non_overlapping(edits)
+    assert not skipped, "run_cleanup must return non-overlapping edits"
+    return apply_edits(text, kept)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def test_case(case: dict[str, str]) -> None:
+    assert case["rule"] in RULES
+    assert fix(case["input"], [case["rule"]]) == case["output"]
+
+
+def test_every_fix_rule_has_fix_and_keep_cases() -> None:
+    for name, rule in RULES.items():
+        if rule.default != "fix":
+            continue
+        cases = [c for c in CASES if c["rule"] == name]
+        assert any(c["input"] != c["output"] for c in cases), f"no fix case for {name}"
+        assert any(c["input"] == c["output"] for c in cases), f"no must-not-change case for {name}"
+
+
+def test_registry_contract() -> None:
+    for name, rule in RULES.items():
+        assert isinstance(rule, CleanupRule)
+        assert rule.name == name and rule.id == f"cleanup/{name}"
+        assert rule.default in ("fix", "warn", "off")
+        assert len(rule.doc) > 80, f"{name} needs a docstring: what, why, example, safety"
+    assert list(RULES)[:2] == ["mojibake", "entities"]
+    with pytest.raises(TypeError):
+        RULES["x"] = RULES["quotes"]  # type: ignore[index]
+
+
+def test_edits_carry_rule_and_message() -> None:
+    text = "«Newbie»  was  found&nbsp;..\nN\u0430valny"
+    findings = run_cleanup(text, default_rules())
+    rules = {f.rule for f in findings}
+    assert {"cleanup/quotes", "cleanup/spacing", "cleanup/entities"} <= rules
+    for f in findings:
+        assert f.rule.startswith("cleanup/") and f.message
+
+
+def test_quotes_straight_style() -> None:
+    text = "«a «b» c»"
+    assert fix(text, ["quotes"], {"cleanup/quotes": {"style": "straight"}}) == "\"a 'b' c\""
+
+
+def test_bad_options_and_names_raise_config_error() -> None:
+    with pytest.raises(ConfigError, match="style"):
+        run_cleanup("«a»", ["quotes"], {"cleanup/quotes": {"style": "fancy"}})
+    with pytest.raises(ConfigError, match="unknown option"):
+        run_cleanup("x", ["quotes"], {"cleanup/quotes": {"stlye": "curly"}})
+    with pytest.raises(ConfigError, match="cleanup/nope"):
+        run_cleanup("x", ["nope"])
+    with pytest.raises(ConfigError, match="window"):
+        run_cleanup("x", ["repeated-line"], {"cleanup/repeated-line": {"window": 0}})
+
+
+def test_untranslated_suggests_transliteration() -> None:
+    text = "Navalny was placed in the pre-trial detention center «Матросская тишина» in January."
+    [s] = run_cleanup(text, ["untranslated"])
+    assert isinstance(s, Suggestion) and s.rule == "cleanup/untranslated"
+    assert text[s.start : s.end] == s.text == "Матросская тишина"
+    assert [(c.text, c.origin) for c in s.candidates] == [
+        ("Matrosskaya Tishina", "transliteration")
+    ]
+
+
+def test_untranslated_silent_on_russian_document() -> None:
+    text = "Навальный был помещён в СИЗО «Матросская тишина» в январе (Reuters)."
+    assert run_cleanup(text, ["untranslated"]) == []
+
+
+def test_repeated_line_reports_the_repeat_within_window() -> None:
+    text = "Headline here\nbody one\n\nHeadline here\n* * *\n* * *\n"
+    [s] = run_cleanup(text, ["repeated-line"])
+    assert (s.start, s.text, s.message) == (24, "Headline here", "line repeats line 1")
+    far = "Headline here\n" + "".join(f"line {i}\n" for i in range(5)) + "Headline here\n"
+    assert run_cleanup(far, ["repeated-line"]) == []
+    assert len(run_cleanup(far, ["repeated-line"], {"cleanup/repeated-line": {"window": 6}})) == 1
+
+
+def test_seed_article() -> None:
+    if not SEED.exists():
+        pytest.skip("seed article missing")
+    text = SEED.read_text("utf-8")
+    out = fix(text, default_rules())
+    assert "&# 160;" not in out and "outlets..\n" not in out and "«" not in out
+    assert "poison “Newbie”." in out and "oligarchs\n" in out
+    # nothing else changed: same words in the same order
+    assert out.replace("“", "«").replace("”", "»").split() == [
+        w for w in text.replace("&# 160;", "").replace("..", ".").split()
+    ]
+    warn = run_cleanup(text, ["repeated-line"], {"cleanup/repeated-line": {"window": 8}})
+    assert [s.text for s in warn] == ["Companions of Navalny held talks with EU and US politicians"]
+
+
+def test_entity_decodes_to_quote_that_gets_converted_in_one_run() -> None:
+    # &laquo; decodes to « which the quotes rule would change on a second run: settled at once
+    assert fix("&laquo;Newbie&raquo;  said", default_rules()) == "“Newbie” said"
+
+
+# --- invariants over random text ---------------------------------------------------------
+
+PIECES = st.sampled_from(
+    [
+        " ", "  ", "\u00a0", "\t", "\n", "\r\n", "\ufeff", "\u0301", "😀", "..", "...", ".", ",",
+        " ,", "«", "»", "„", "“", "”", "‹", "›", "'", "&nbsp;", "&# 160;", "&#160", "&amp;",
+        "&amp;amp;", "&laquo;", "&lt;", "AT&T", "&not", "Navalny", "N\u0430valny", "Москва",
+        "Мoсква", "Матросская тишина", "U.S.", "CafÃ©", "РґРѕСЂРѕРіРµ", ":)", ".NET", "1..10",
+        "x", "A", "1", "-", "?", "!", ";", ":", "(", ")",
+    ]
+)  # fmt: skip
+TEXTS = st.one_of(
+    st.lists(PIECES, max_size=30).map("".join),
+    st.text(max_size=60),
+    st.lists(st.one_of(PIECES, st.text(max_size=3)), max_size=20).map("".join),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS)
+def test_default_rules_invariants(text: str) -> None:
+    findings = run_cleanup(text, default_rules())
+    edits = [f for f in findings if isinstance(f, Edit)]
+    for f in findings:
+        assert 0 <= f.start <= f.end <= len(text)
+        if isinstance(f, Edit):
+            assert f.old == text[f.start : f.end]
+        else:
+            assert f.text == text[f.start : f.end]
+    kept, skipped = select_non_overlapping(edits)
+    assert not skipped, "edits of different rules must not fight"
+    out = apply_edits(text, kept)
+    again = [f for f in run_cleanup(out, default_rules()) if isinstance(f, Edit)]
+    assert again == [], f"not idempotent: {out!r} -> {again}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXTS)
+def test_text_outside_edits_is_untouched(text: str) -> None:
+    edits = [f for f in run_cleanup(text, default_rules()) if isinstance(f, Edit)]
+    pos = 0
+    for e in sorted(edits, key=lambda e: e.start):
+        assert e.start >= pos
+        pos = e.end
+    out = apply_edits(text, edits)
+    if not edits:
+        assert out == text
+    else:
+        first, last = min(e.start for e in edits), max(e.end for e in edits)
+        assert out.startswith(text[:first]) and out.endswith(text[last:])
