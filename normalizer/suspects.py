@@ -1,0 +1,212 @@
+"""Unknown terms: spans that look like an MT artifact no glossary entry covers (``suspect/*``).
+
+The engine calls :func:`find_suspects` after cleanup and glossary matching, with the spans those
+stages already handled. Cheap signals come first (:mod:`normalizer.suspects_signals`): foreign
+quotes, capitalized calques, common words in name position; then glossary near-misses, the
+source-aware alignment (:mod:`normalizer.align`) and glossary ``source`` forms; an optional
+:class:`~normalizer.scoring.base.Scorer` is asked about the resulting spans only.
+
+Rules: ``suspect/quoted``, ``suspect/calque``, ``suspect/name-position``, ``suspect/near-miss``,
+``suspect/source-term`` and ``suspect/source-name`` (a source name whose transliteration is
+missing and whose aligned MT span is made of common words). All are report-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import regex
+
+from .align import Alignment, align_line, line_pairs
+from .edits import Candidate, Suggestion
+from .glossary_model import Entry
+from .scoring.base import Scorer, SpanInContext
+from .suspects_lex import Sentence, sentences
+from .suspects_near import near_miss_hits, source_term_hits
+from .suspects_signals import (
+    Hit,
+    calque_hits,
+    credit_hits,
+    designator_hits,
+    group_name_hits,
+    plain_quoted_hits,
+    quoted_hits,
+    type_noun_hits,
+)
+
+__all__ = ["MIN_SCORE", "RULES", "find_suspects"]
+
+#: Suspects scoring below this are not reported (precision first).
+MIN_SCORE = 0.5
+RULES = (
+    "suspect/quoted",
+    "suspect/calque",
+    "suspect/name-position",
+    "suspect/near-miss",
+    "suspect/source-term",
+    "suspect/source-name",
+)
+_CYRILLIC = regex.compile(r"\p{Cyrillic}")
+
+
+def find_suspects(
+    text: str,
+    *,
+    covered: Sequence[tuple[int, int]],
+    entries: Sequence[Entry],
+    source: str | None = None,
+    scorer: Scorer | None = None,
+    enabled: Callable[[str], bool] = lambda rule_id: True,
+) -> list[Suggestion]:
+    """Suspect spans of ``text`` not inside ``covered``, as report-only suggestions sorted by
+    offset, each with a score in [0, 1], its reasons and candidates (best first)."""
+    sents = sentences(text)
+    hits = _target_hits(text, sents) + near_miss_hits(text, sents, entries)
+    if source:
+        alignments = _alignments(text, source)
+        hits += _source_hits(alignments)
+        hits += source_term_hits(text, source, entries, line_pairs(text, source), alignments)
+    hits = [
+        h
+        for h in hits
+        if enabled(h.rule)
+        and not _overlaps(h, covered)
+        and not _CYRILLIC.search(text, h.start, h.end)
+    ]
+    if source:
+        hits = [h for h in hits if not _copied_from_source(text[h.start : h.end], source)]
+    groups = [_merge(text, group) for group in _cluster(hits)]
+    if source:
+        groups = [_with_transliterations(g, alignments) for g in groups]
+    if scorer is not None and groups:
+        groups = _rescore(text, sents, groups, scorer)
+    return sorted((g for g in groups if g.score >= MIN_SCORE), key=lambda g: (g.start, g.end))
+
+
+def _target_hits(text: str, sents: Sequence[Sentence]) -> list[Hit]:
+    return [
+        *quoted_hits(text),
+        *plain_quoted_hits(text, sents),
+        *calque_hits(text, sents),
+        *credit_hits(text),
+        *designator_hits(text, sents),
+        *type_noun_hits(text, sents),
+        *group_name_hits(text, sents),
+    ]
+
+
+def _alignments(text: str, source: str) -> list[Alignment]:
+    out: list[Alignment] = []
+    for start, end, line in line_pairs(text, source):
+        out.extend(align_line(text, start, end, line))
+    return out
+
+
+def _source_hits(alignments: Sequence[Alignment]) -> list[Hit]:
+    """MT spans aligned with a source name whose transliteration the MT lacks."""
+    hits = []
+    for a in alignments:
+        if a.found or a.end <= a.start:
+            continue
+        reason = f"source has «{a.name.text}», translation lacks '{a.name.suggestion}'"
+        hits.append(Hit(a.start, a.end, "suspect/source-name", 0.6, reason, (a.candidate,)))
+    return hits
+
+
+def _with_transliterations(s: Suggestion, alignments: Sequence[Alignment]) -> Suggestion:
+    """Add the transliteration of an aligned source name to a suspect found by target signals."""
+    extra = [a.candidate for a in alignments if not a.found and a.start < s.end and s.start < a.end]
+    if not extra:
+        return s
+    return _replace(s, candidates=_rank([*s.candidates, *extra]))
+
+
+def _copied_from_source(span: str, source: str) -> bool:
+    """A span that stands in the source as it is (a Latin brand name) is no translation artifact."""
+    return bool(span.strip()) and span.casefold() in source.casefold()
+
+
+def _overlaps(h: Hit, covered: Sequence[tuple[int, int]]) -> bool:
+    return any(h.start < b and a < h.end for a, b in covered)
+
+
+def _cluster(hits: Sequence[Hit]) -> list[list[Hit]]:
+    """Group overlapping hits: one span, one suggestion."""
+    groups: list[list[Hit]] = []
+    end = -1
+    for h in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if groups and h.start < end:
+            groups[-1].append(h)
+            end = max(end, h.end)
+        else:
+            groups.append([h])
+            end = h.end
+    return groups
+
+
+def _merge(text: str, group: Sequence[Hit]) -> Suggestion:
+    """One suggestion from overlapping hits: the strongest hit's span and rule; independent
+    reasons combine by noisy-or (each is a separate chance the span is an artifact)."""
+    best = max(group, key=lambda h: (h.weight, h.end - h.start))
+    miss = 1.0
+    reasons: list[str] = []
+    for h in sorted(group, key=lambda h: -h.weight):
+        for part in h.reason.split("; "):
+            if part not in reasons:
+                reasons.append(part)
+        miss *= 1.0 - h.weight
+    score = round(min(0.99, 1.0 - miss), 3)
+    candidates = _rank([c for h in group for c in h.candidates])
+    span = text[best.start : best.end]
+    return Suggestion(best.start, best.end, span, best.rule, score, candidates, "; ".join(reasons))
+
+
+def _rank(candidates: Sequence[Candidate]) -> tuple[Candidate, ...]:
+    """Deduplicate (case-insensitively, keeping the best score) and sort best first."""
+    best: dict[str, Candidate] = {}
+    for c in candidates:
+        key = c.text.casefold()
+        if key not in best or c.score > best[key].score:
+            best[key] = c
+    return tuple(sorted(best.values(), key=lambda c: -c.score))
+
+
+def _replace(s: Suggestion, **changes: object) -> Suggestion:
+    from dataclasses import replace
+
+    return replace(s, **changes)  # type: ignore[arg-type]
+
+
+def _rescore(
+    text: str, sents: Sequence[Sentence], groups: Sequence[Suggestion], scorer: Scorer
+) -> list[Suggestion]:
+    """Combine cheap scores with the scorer's, asked once (batched) for the suspect spans only;
+    re-rank candidates by the scorer's plausibility of each in the sentence."""
+    contexts = [_context(text, sents, g) for g in groups]
+    model = scorer.artifact_scores(contexts)
+    out = []
+    for g, ctx, m in zip(groups, contexts, model, strict=True):
+        score = round(0.6 * g.score + 0.4 * float(m), 3)
+        cands = g.candidates
+        if cands:
+            plaus = scorer.rank_candidates(ctx, [c.text for c in cands])
+            cands = _rank(
+                [
+                    Candidate(c.text, round(0.5 * c.score + 0.5 * float(p), 3), c.origin)
+                    for c, p in zip(cands, plaus, strict=True)
+                ]
+            )
+        out.append(
+            _replace(g, score=score, candidates=cands, message=f"{g.message}; model {m:.2f}")
+        )
+    return out
+
+
+def _context(text: str, sents: Sequence[Sentence], g: Suggestion) -> SpanInContext:
+    for i, s in enumerate(sents):
+        if s.start <= g.start < s.end or (s.start <= g.start and g.end <= s.end):
+            prev = text[sents[i - 1].start : sents[i - 1].end] if i else ""
+            return SpanInContext(
+                text[s.start : s.end], g.start - s.start, min(g.end, s.end) - s.start, prev
+            )
+    return SpanInContext(text[g.start : g.end], 0, g.end - g.start)

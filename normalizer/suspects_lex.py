@@ -1,0 +1,145 @@
+"""Word and sentence facts the suspect detectors share: tokens with offsets, sentences, and how
+"common English" a word is according to ``wordfreq``.
+
+A literal translation of a Russian name is made of ordinary English words used as a name
+("Sailor silence", "North Stream"). Two word facts tell those apart from real names:
+
+* ``zipf_en``: how frequent the word is in English (wordfreq's Zipf scale, case-folded);
+* ``name_gap``: ``zipf_en`` minus the median Zipf frequency of the same spelling in eight other
+  European languages. Personal and brand names travel between languages with their spelling
+  ("Putin", "Daniel", "Hong Kong" have a gap under 0.8), ordinary English words do not
+  ("silence" 1.2, "newspaper" 2.2). A *lexical* word is common in English and does not travel.
+
+The few word classes below are generic English naming vocabulary (institution heads, titles),
+not artifacts: a run containing one of them is an ordinary English institutional name
+("Security Council", "Foreign Ministry"), which MT renders correctly.
+"""
+
+from __future__ import annotations
+
+import functools
+import statistics
+from dataclasses import dataclass
+
+import regex
+
+__all__ = [
+    "HEADS",
+    "TYPE_NOUNS",
+    "Sentence",
+    "Token",
+    "is_lexical",
+    "is_proper_adjective",
+    "name_gap",
+    "sentences",
+    "tokens",
+    "zipf_en",
+]
+
+_OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pl", "pt", "sv")
+_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:[-'’][\p{L}\p{M}\p{N}]+)*")
+# A sentence ends at . ! ? … (maybe with closing quotes) and white space, or at a line end.
+_SENTENCE_END = regex.compile(r"(?<=[.!?…][»“”\"')\]]?)[ \t]+(?=\S)|\r?\n")
+_CYRILLIC = regex.compile(r"\p{Cyrillic}")
+
+# English institutional heads and titles: a capitalized run containing one is an ordinary name.
+HEADS = frozenset(
+    """academy affairs agency alliance army assembly association award bank board bureau cabinet
+    cathedral center centre chamber championship church city clinic college commission committee
+    company corporation council court cup day department district embassy federation festival
+    forces foundation fund games government group guard hospital house institute island islands
+    kingdom lake league ministry mountains museum navy ocean office olympics organisation
+    organization parliament party peninsula police post press prize province region republic
+    review river school sea senate service society square state states station street summit
+    territory times tribune union university war week year
+    ambassador chairman chancellor colonel deputy director general governor head king mayor
+    minister premier president prime prince princess queen representative secretary senator
+    spokesman spokeswoman""".split()
+)
+
+# Nouns that announce a name next to them: "the newspaper X", "the X missile", "X vaccine".
+TYPE_NOUNS = frozenset(
+    """newspaper magazine tabloid outlet publication channel broadcaster website portal
+    vaccine drug pipeline missile missiles rocket submarine cruiser frigate destroyer icebreaker
+    ship vessel prison jail colony shipyard plant factory brand complex poison agent operation
+    movement detention""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of the text: ``text == original[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def capitalized(self) -> bool:
+        return self.text[:1].isupper()
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of the original text with its tokens (offsets into the original)."""
+
+    start: int
+    end: int
+    tokens: tuple[Token, ...]
+
+    @property
+    def title_case(self) -> bool:
+        """A headline in title case (almost no lower-case content word), so capitals say nothing."""
+        longer = [t for t in self.tokens[1:] if len(t.text) > 3 and t.text[:1].isalpha()]
+        caps = sum(1 for t in longer if t.capitalized)
+        return caps >= 3 and len(longer) - caps <= max(1, len(longer) // 7)
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """The words of ``text[start:end]`` with offsets into ``text``."""
+    stop = len(text) if end is None else end
+    return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, stop)]
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Split ``text`` into sentences (at . ! ? … plus space, and at line ends)."""
+    out: list[Sentence] = []
+    pos = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.start() > pos:
+            out.append(Sentence(pos, m.start(), tuple(tokens(text, pos, m.start()))))
+        pos = m.end()
+    if pos < len(text):
+        out.append(Sentence(pos, len(text), tuple(tokens(text, pos))))
+    return [s for s in out if s.tokens]
+
+
+@functools.lru_cache(maxsize=65536)
+def zipf_en(word: str) -> float:
+    """English Zipf frequency of a word (case-folded)."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word.casefold(), "en"))
+
+
+@functools.lru_cache(maxsize=65536)
+def name_gap(word: str) -> float:
+    """English Zipf minus the median Zipf of the same spelling in other languages (see module)."""
+    from wordfreq import zipf_frequency
+
+    folded = word.casefold()
+    others = [zipf_frequency(folded, lang) for lang in _OTHER_LANGUAGES]
+    return zipf_en(folded) - statistics.median(others)
+
+
+def is_lexical(word: str) -> bool:
+    """A common English word that is not a name travelling between languages."""
+    if _CYRILLIC.search(word) or not word[:1].isalpha():
+        return False
+    return zipf_en(word) >= 3.0 and name_gap(word) >= 0.75
+
+
+def is_proper_adjective(word: str) -> bool:
+    """A capitalized nationality-like adjective ("Russian", "Turkish", "Chinese")."""
+    folded = word.casefold().removesuffix("s")
+    return word[:1].isupper() and folded.endswith(("ian", "an", "ish", "ese", "ic"))
