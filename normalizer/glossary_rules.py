@@ -30,6 +30,7 @@ QUOTE_PAIRS = {
 }
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u00bb\u201d\u2019)\]]*\s+|\n[ \t]*\n")
 _ARTICLE_BEFORE = re.compile(r"(?<![\w'\u2019])(an|a)(\s+)\Z", re.IGNORECASE)
+_INFLECTION = r"(?:e?s|e?d|ing)?"
 _WORDS = re.compile(r"\w+(?:['\u2019]\w+)*")
 
 
@@ -50,8 +51,11 @@ class _Phrases:
     """Whole-word, case-insensitive search for context words and phrases."""
 
     def __init__(self, phrases: Sequence[str]) -> None:
-        alts = sorted((r"\s+".join(map(regex.escape, p.split())) for p in phrases), key=len,
-                      reverse=True)
+        # A context word also matches its regular English inflections ("poison" is near in
+        # "poisoned", "poisoning"): the spec's own example needs it, and a context is evidence
+        # of a topic, not a spelling.
+        alts = sorted((r"\s+".join(map(regex.escape, p.split())) + _INFLECTION for p in phrases),
+                      key=len, reverse=True)
         self._rx = regex.compile("|".join(alts), regex.IGNORECASE | regex.V0) if alts else None
 
     def found(self, text: str, start: int, end: int, skip: tuple[int, int]) -> bool:
