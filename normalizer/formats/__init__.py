@@ -125,12 +125,17 @@ def process_document(
         seg_edits, seg_suggestions = _map_report(text, seg, normalizer.check(seg.text, seg.source))
         edits.extend(seg_edits)
         suggestions.extend(seg_suggestions)
-    kept, skipped = select_non_overlapping(edits)
+    kept, skipped = select_non_overlapping(e for e in edits if e.safety is Safety.FIX)
     suggestions.extend(
         _as_suggestion(e, e.start, e.end, "it overlaps another edit") for e in skipped
     )
+    suggestions.extend(
+        _as_suggestion(e, e.start, e.end, "the rule only suggests")
+        for e in edits
+        if e.safety is not Safety.FIX
+    )
     suggestions.sort(key=lambda s: (s.start, s.end))
-    applied = tuple(e for e in kept if e.safety is Safety.FIX) if fix else ()
+    applied = tuple(kept) if fix else ()
     fixed = apply_edits(text, applied) if applied else text
     return Report(text, fixed, tuple(kept), tuple(suggestions), applied)
 
