@@ -40,14 +40,18 @@ class CleanupRule:
     default: str  # "fix" | "warn" | "off"
     doc: str
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    reports_only: bool = False  # yields only Suggestions: no need to rerun it while settling
 
     @property
     def id(self) -> str:
         return "cleanup/" + self.name
 
 
-def _rule(name: str, func: RuleFunc, default: str, **options: Any) -> CleanupRule:
-    return CleanupRule(name, func, default, func.__doc__ or "", MappingProxyType(options))
+def _rule(
+    name: str, func: RuleFunc, default: str, reports_only: bool = False, **options: Any
+) -> CleanupRule:
+    doc = func.__doc__ or ""
+    return CleanupRule(name, func, default, doc, MappingProxyType(options), reports_only)
 
 
 # Priority order: an earlier rule wins where findings would collide.
@@ -61,8 +65,10 @@ RULES: Mapping[str, CleanupRule] = MappingProxyType(
             _rule("quotes", cleanup_quotes.quotes, "fix", style="curly"),
             _rule("punctuation", cleanup_text.punctuation, "fix"),
             _rule("spacing", cleanup_text.spacing, "fix"),
-            _rule("untranslated", cleanup_script.untranslated, "warn", max_cyrillic_ratio=0.5),
-            _rule("repeated-line", cleanup_lines.repeated_line, "warn", window=5),
+            _rule(
+                "untranslated", cleanup_script.untranslated, "warn", True, max_cyrillic_ratio=0.5
+            ),
+            _rule("repeated-line", cleanup_lines.repeated_line, "warn", True, window=5),
         )
     }
 )
@@ -111,8 +117,13 @@ def run_cleanup(
     """
     rules = _resolve(names, options)
 
-    def findings(current: str) -> list[Finding]:
-        return [f for rule, opts in rules for f in rule.func(current, opts)]
+    def findings(current: str, settling: bool = False) -> list[Finding]:
+        return [
+            f
+            for rule, opts in rules
+            if not (settling and rule.reports_only)
+            for f in rule.func(current, opts)
+        ]
 
     first = findings(text)
     suggestions = sorted(
@@ -121,7 +132,7 @@ def run_cleanup(
     edits, _ = select_non_overlapping(f for f in first if isinstance(f, Edit))
     for _ in range(_MAX_PASSES):
         fixed = apply_edits(text, edits)
-        more = [f for f in findings(fixed) if isinstance(f, Edit)]
+        more = [f for f in findings(fixed, settling=True) if isinstance(f, Edit)]
         if not more:
             break
         edits = _compose(text, edits, select_non_overlapping(more)[0])

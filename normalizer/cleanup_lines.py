@@ -14,6 +14,7 @@ from .errors import ConfigError, Problem
 
 __all__ = ["mojibake", "repeated_line"]
 
+_THREE_LETTERS = regex.compile(r"\p{L}\P{L}*\p{L}\P{L}*\p{L}")
 _LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 
 
@@ -124,7 +125,7 @@ def repeated_line(text: str, options: Mapping[str, Any]) -> Iterator[Suggestion]
         key = line.strip()
         if not key:
             continue
-        if sum(c.isalpha() for c in key) >= 3:
+        if _THREE_LETTERS.search(key):
             earlier = next((n for k, n in recent if k == key), None)
             if earlier is not None:
                 start = offset + line.index(key)

@@ -56,13 +56,18 @@ def mixed_script(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
     look-alike, only when every odd letter has one (so "Navalnый" is left alone); a word whose
     letters could all go either way follows its majority, then the document's. Safe.
     """
-    doc_latin, doc_cyrillic = _letters(text)
+    document_latin: bool | None = None
     for match in _WORD.finditer(text):
         word = match.group()
+        if word.isascii():
+            continue  # the common case, decided without a regex
         latin, cyrillic = _letters(word)
         if not latin or not cyrillic:
             continue
-        target = _target(word, latin, cyrillic, doc_latin >= doc_cyrillic)
+        if document_latin is None:
+            doc_latin, doc_cyrillic = _letters(text)
+            document_latin = doc_latin >= doc_cyrillic
+        target = _target(word, latin, cyrillic, document_latin)
         if target is None:
             continue
         table, script = (
