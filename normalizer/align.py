@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import regex
 
 from .edits import Candidate
-from .suspects_lex import HEADS, is_lexical, is_proper_adjective, tokens, zipf_en
+from .suspects_lex import INSTITUTIONS, is_lexical, is_proper_adjective, tokens, zipf_en
 
 __all__ = [
     "Alignment",
@@ -57,6 +57,7 @@ class Alignment:
     start: int
     end: int
     found: bool
+    partial: bool = False  # the MT span is a partial transliteration ("Komsomol Pravda")
 
     @property
     def candidate(self) -> Candidate:
@@ -186,6 +187,41 @@ def transliteration_in(suggestion: str, mt_line: str) -> bool:
     )
 
 
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def partial_transliteration(
+    suggestion: str, text: str, start: int, end: int
+) -> tuple[int, int] | None:
+    """An MT span spelled like the transliteration but not quite, word for word: "Komsomol
+    Pravda" or "Satelnik V" for "Komsomolskaya Pravda", "Sputnik V" (a half-done rendering).
+
+    Spelling variants ("Izvestia" for "Izvestiya", "Yandex" for "Yandeks") are renderings:
+    only a name of two or more words where one word matches (0.85) and another does not (0.8)
+    is partial, and only where the MT words are not English words.
+    """
+    target = _folded(suggestion).split()
+    toks = tokens(text, start, end)
+    n = len(target)
+    for i in range(len(toks) - n + 1):
+        window = toks[i : i + n]
+        if not window[0].capitalized:
+            continue
+        words = [_folded(t.text) for t in window]
+        whole = _ratio(" ".join(target), " ".join(words))
+        per_word = [_ratio(a, b) for a, b in zip(target, words, strict=True)]
+        if n < 2 or whole < 0.55 or min(per_word) >= 0.8 or max(per_word) < 0.85:
+            continue
+        if any(t[:3] == w[:3] for t, w, r in zip(target, words, per_word, strict=True) if r < 0.8):
+            continue  # an English short form ("Leningrad Oblast", "Primorsky Krai"), not garble
+        # Cognates and translations ("Federal Center", "Captain Morgan") hold English words;
+        # a half-done rendering holds none.
+        if not any(is_lexical(t.text) for t in window):
+            return window[0].start, window[-1].end
+    return None
+
+
 def _mt_spans(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
     """Name-like spans of an MT line: (start, end, quoted) for quoted spans and capitalized runs
     that are not sentence-initial."""
@@ -234,7 +270,7 @@ def _extend(text: str, span: tuple[int, int, bool], line_end: int, want: int) ->
 def _calque_shape(words: Sequence[str]) -> bool:
     """All alphabetic words lexical; no institution head, proper adjective alone, or acronym."""
     alpha = [w for w in words if w[:1].isalpha() and len(w) > 1]
-    if not alpha or any(w.casefold() in HEADS or w.isupper() for w in alpha):
+    if not alpha or any(w.casefold() in INSTITUTIONS or w.isupper() for w in alpha):
         return False
     if all(is_proper_adjective(w) for w in alpha):
         return False
@@ -254,6 +290,14 @@ def align_line(text: str, start: int, end: int, source_line: str) -> list[Alignm
     by_order = len(quoted_names) == len(quoted_spans)
     for name in names:
         found = transliteration_in(name.suggestion, mt_line)
+        partial = partial_transliteration(name.suggestion, text, start, end)
+        if partial is not None and not any(
+            transliteration_in(other.suggestion, text[partial[0] : partial[1]])
+            for other in names
+            if other is not name
+        ):
+            out.append(Alignment(name, partial[0], partial[1], False, True))
+            continue
         if by_order and name.kind == "quoted":
             span: tuple[int, int, bool] | None = quoted_spans[quoted_names.index(name)]
         else:

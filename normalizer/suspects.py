@@ -109,6 +109,8 @@ def _source_hits(alignments: Sequence[Alignment]) -> list[Hit]:
         if a.found or a.end <= a.start:
             continue
         reason = f"source has «{a.name.text}», translation lacks '{a.name.suggestion}'"
+        if a.partial:
+            reason = f"a partial transliteration of «{a.name.text}» ('{a.name.suggestion}')"
         hits.append(Hit(a.start, a.end, "suspect/source-name", 0.6, reason, (a.candidate,)))
     return hits
 

@@ -25,6 +25,8 @@ import regex
 
 __all__ = [
     "HEADS",
+    "INSTITUTIONS",
+    "TITLES",
     "TYPE_NOUNS",
     "Sentence",
     "Token",
@@ -43,7 +45,7 @@ _SENTENCE_END = regex.compile(r"(?<=[.!?…][»“”\"')\]]?)[ \t]+(?=\S)|\r?\n
 _CYRILLIC = regex.compile(r"\p{Cyrillic}")
 
 # English institutional heads and titles: a capitalized run containing one is an ordinary name.
-HEADS = frozenset(
+INSTITUTIONS = frozenset(
     """academy affairs agency alliance army assembly association award bank board bureau cabinet
     cathedral center centre chamber championship church city clinic college commission committee
     company corporation council court cup day department district embassy federation festival
@@ -51,11 +53,14 @@ HEADS = frozenset(
     kingdom lake league ministry mountains museum navy ocean office olympics organisation
     organization parliament party peninsula police post press prize province region republic
     review river school sea senate service society square state states station street summit
-    territory times tribune union university war week year
-    ambassador chairman chancellor colonel deputy director general governor head king mayor
+    territory times tribune union university war week year""".split()
+)
+TITLES = frozenset(
+    """ambassador chairman chancellor colonel deputy director general governor head king mayor
     minister premier president prime prince princess queen representative secretary senator
     spokesman spokeswoman""".split()
 )
+HEADS = INSTITUTIONS | TITLES
 
 # Nouns that announce a name next to them: "the newspaper X", "the X missile", "X vaccine".
 TYPE_NOUNS = frozenset(
