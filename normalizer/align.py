@@ -122,7 +122,8 @@ def source_names(line: str) -> list[SourceName]:
     taken: list[tuple[int, int]] = []
     for m in _QUOTED.finditer(line):
         g = next(i for i in range(1, 5) if m.group(i) is not None)
-        text = m.group(g).strip(" -–—,.")
+        # "Северный поток-2": the number is a designator, rendered as it is; the name is before it
+        text = regex.sub(r"\s*[-–—]\s*\d+$", "", m.group(g).strip(" -–—,."))
         start = line.find(text, m.start(g))
         words = _CYR_WORD.findall(text)
         if words and text[:1].isupper() and len(text.split()) <= 4 and _name_like(words):

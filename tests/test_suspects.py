@@ -1,0 +1,134 @@
+"""Suspect detection: data-driven cases, the seed article, covered spans, rules, the scorer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from normalizer.edits import Suggestion
+from normalizer.glossary_model import Context, Entry
+from normalizer.scoring.base import StaticScorer
+from normalizer.suspects import MIN_SCORE, find_suspects
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = yaml.safe_load((ROOT / "tests" / "cases" / "suspects.yaml").read_text(encoding="utf-8"))
+
+
+def _entries(raw: list[dict[str, Any]]) -> list[Entry]:
+    out = []
+    for i, e in enumerate(raw):
+        ctx = Context(near=tuple(e["near"])) if e.get("near") else None
+        out.append(
+            Entry(
+                term=e["term"],
+                id=f"e{i}",
+                glossary="test",
+                variants=tuple(e.get("variants", ())),
+                source=tuple(e.get("source", ())),
+                context=ctx,
+            )
+        )
+    return out
+
+
+def _run(case: dict[str, Any]) -> list[Suggestion]:
+    return find_suspects(
+        case["input"],
+        covered=(),
+        entries=_entries(case.get("entries", [])),
+        source=case.get("source"),
+    )
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def test_case(case: dict[str, Any]) -> None:
+    found = _run(case)
+    expected = case["expect"]
+    assert len(found) == len(expected), [(s.text, s.rule, s.message) for s in found]
+    for s, want in zip(found, expected, strict=True):
+        if "text" in want:
+            assert s.text == want["text"]
+        if "rule" in want:
+            assert s.rule == want["rule"]
+        if "candidate" in want:
+            assert s.candidates, s
+            assert s.candidates[0].text == want["candidate"]
+
+
+def test_seed_article_top_suspects() -> None:
+    text = (ROOT / "examples" / "navalny-mt.txt").read_text(encoding="utf-8")
+    found = find_suspects(text, covered=(), entries=())
+    texts = [s.text for s in sorted(found, key=lambda s: -s.score)]
+    for name in ("Newbie", "Sailor silence", "Companions"):
+        assert name in texts[:6], texts
+    # and nothing else in the article is a suspect: its names are ordinary English names
+    assert set(texts) == {"Newbie", "Sailor silence", "Companions"}
+
+
+def test_suggestions_are_valid_and_sorted() -> None:
+    text = "Held in «Sailor silence». Russia fired the Dagger missile. «Newbie» again."
+    found = find_suspects(text, covered=(), entries=())
+    assert [s.start for s in found] == sorted(s.start for s in found)
+    for s in found:
+        assert text[s.start : s.end] == s.text
+        assert MIN_SCORE <= s.score <= 1.0
+        assert s.message
+        assert s.rule.startswith("suspect/")
+
+
+def test_covered_spans_are_not_reported() -> None:
+    text = "poisoned with «Newbie» in the detention center «Sailor silence»."
+    start = text.index("Newbie")
+    found = find_suspects(text, covered=[(start - 1, start + 7)], entries=())
+    assert [s.text for s in found] == ["Sailor silence"]
+
+
+def test_disabled_rules_are_not_reported() -> None:
+    text = "poisoned with «Newbie»; the Dagger missile."
+    found = find_suspects(text, covered=(), entries=(), enabled=lambda r: r != "suspect/quoted")
+    assert [s.text for s in found] == ["Dagger"]
+
+
+def test_cyrillic_is_left_to_cleanup_untranslated() -> None:
+    assert find_suspects("poisoned with «Новичок» agent", covered=(), entries=()) == []
+
+
+def test_scorer_is_asked_once_about_suspects_only_and_reranks() -> None:
+    calls: list[int] = []
+
+    class Counting(StaticScorer):
+        def artifact_scores(self, spans):  # type: ignore[no-untyped-def]
+            calls.append(len(spans))
+            assert all(s.sentence[s.start : s.end] == s.text for s in spans)
+            return super().artifact_scores(spans)
+
+    scorer = Counting(artifacts={"newbie": 1.0, "sailor silence": 0.0}, default=0.5)
+    text = "He was poisoned with «Newbie». He sat in «Sailor silence». Plain sentence here."
+    found = find_suspects(text, covered=(), entries=(), scorer=scorer)
+    assert calls == [2]
+    by_text = {s.text: s.score for s in found}
+    assert by_text["Newbie"] > by_text["Sailor silence"]
+
+    src = "Его отравили «Новичком». Он сидел в «Матросской тишине»."
+    ranker = StaticScorer(candidates={"novichok": 0.0}, default=0.5)
+    entries = [Entry(term="Novichok-X", id="n", glossary="g", variants=("Newbie",))]
+    plain = find_suspects("poisoned with «Newbies».", covered=(), entries=entries, source=src)
+    ranked = find_suspects(
+        "poisoned with «Newbies».", covered=(), entries=entries, source=src, scorer=ranker
+    )
+    assert [c.text for c in plain[0].candidates][0] == "Novichok-X"
+    assert len(ranked[0].candidates) == len(plain[0].candidates)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('abcXYZ «»"“”„.,-\n2VİßЖ')), max_size=60))
+def test_offsets_are_valid_for_any_text(text: str) -> None:
+    for s in find_suspects(text, covered=(), entries=(), source=text):
+        assert 0 <= s.start <= s.end <= len(text)
+        assert text[s.start : s.end] == s.text
+        assert 0.0 <= s.score <= 1.0
