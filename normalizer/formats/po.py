@@ -25,6 +25,7 @@ __all__ = ["escape_po", "segments"]
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]*(?=\")")
 _STRING = re.compile(r'"((?:[^"\\\r\n]|\\.)*)"')
 _ESCAPE = re.compile(r"\\(?:[0-7]{1,3}|x[0-9a-fA-F]+|.)")
+_LINE = re.compile(r"[^\n]*\n?")
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 
 
@@ -71,7 +72,10 @@ def _entries(text: str) -> Iterator[_Entry]:
     """Scan the file line by line into entries with the offsets of their strings."""
     entry, current = _Entry(), ""
     pos = 0
-    for line in text.splitlines(keepends=True):
+    # only "\n" ends a PO line (str.splitlines would also split at U+2028, \x1e ...)
+    for line in _LINE.findall(text):
+        if not line:
+            break
         start, stripped = pos, line.strip()
         pos += len(line)
         if not stripped or (stripped.startswith("#") and entry.has_msgstr):
