@@ -38,7 +38,8 @@ PUNCT = ["&", "<", ">", '"', "'", "\\", "\n", "\t", "*", "_", "[", "]", "(", ")"
 Template = tuple[str, str, Callable[[str], str], str]
 TEMPLATES: dict[str, Template] = {
     "html": (
-        '<html><head><title>t</title><style>.Newbie{}/*..*/</style></head><body><p class="Newbie..">',
+        "<html><head><title>t</title><style>.Newbie{}/*..*/</style></head>"
+        '<body><p class="Newbie..">',
         "</p><pre>Newbie..</pre><!-- Newbie.. --></body></html>\n",
         lambda t: html.escape(t, quote=False),
         "",
