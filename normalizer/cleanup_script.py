@@ -26,7 +26,8 @@ LATIN_TO_CYRILLIC: Mapping[str, str] = {
 _WORD = regex.compile(r"[\p{L}\p{M}]+")
 _LATIN = regex.compile(r"\p{Script=Latin}")
 _CYRILLIC = regex.compile(r"\p{Script=Cyrillic}")
-_CYRILLIC_WORD = r"\p{Script=Cyrillic}+(?:-\p{Script=Cyrillic}+)*"
+_CYRILLIC_PART = r"\p{Script=Cyrillic}[\p{Script=Cyrillic}\p{M}]*"  # marks: stress, й as и + ̆
+_CYRILLIC_WORD = rf"{_CYRILLIC_PART}(?:-{_CYRILLIC_PART})*"
 _CYRILLIC_PHRASE = regex.compile(rf"{_CYRILLIC_WORD}(?:[ \u00a0]+{_CYRILLIC_WORD})*")
 
 

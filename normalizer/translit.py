@@ -26,8 +26,11 @@ __all__ = ["house_style", "suggest_name", "to_nominative", "transliterate"]
 _CYRILLIC_RUN = regex.compile(
     r"[\p{Script=Cyrillic}\p{Mn}]*\p{Script=Cyrillic}[\p{Script=Cyrillic}\p{Mn}]*"
 )
+# Acute and grave accents mark stress in Russian dictionaries and textbooks; not spelling.
+_STRESS = regex.compile("[\u0300\u0301]")
 _WORD = regex.compile(r"[\w\p{M}]+")
-_CYRILLIC_WORD = regex.compile(r"\p{Script=Cyrillic}+(?:-\p{Script=Cyrillic}+)*")
+_CYRILLIC_PART = r"\p{Script=Cyrillic}[\p{Script=Cyrillic}\p{M}]*"
+_CYRILLIC_WORD = regex.compile(rf"{_CYRILLIC_PART}(?:-{_CYRILLIC_PART})*")
 _LATIN_WORD = regex.compile(r"[\p{L}\p{M}']+")
 # Particles that stay lower case inside hyphenated place names (Rostov-na-Donu).
 _LOWER_PARTICLES = frozenset({"na", "pod", "v", "u", "nad"})
@@ -49,12 +52,18 @@ def transliterate(text: str) -> str:
         token = match.group()
         if not _CYRILLIC_RUN.search(token):
             return token
-        latin = str(iuliia.WIKIPEDIA.translate(unicodedata.normalize("NFC", token)))
+        latin = str(iuliia.WIKIPEDIA.translate(_spelling(token)))
         letters = [c for c in token if c.isalpha()]
         return latin.upper() if len(letters) > 1 and all(c.isupper() for c in letters) else latin
 
     # iuliia works word by word (its endings rules need word bounds); feed it one word at a time.
     return _WORD.sub(word, text)
+
+
+def _spelling(token: str) -> str:
+    """A Cyrillic word as spelled: stress marks dropped, "и" + breve composed to "й"."""
+    decomposed = unicodedata.normalize("NFD", token)
+    return unicodedata.normalize("NFC", _STRESS.sub("", decomposed))
 
 
 def _style_word(word: str, shouted: bool) -> str:
@@ -180,7 +189,7 @@ def to_nominative(phrase: str) -> str:
     if morph is None or not matches:
         return phrase
     words = [m.group() for m in matches]
-    forms = _inflect_group(morph, [w.lower() for w in words])
+    forms = _inflect_group(morph, [_spelling(w).lower() for w in words])
     if forms is None:
         return phrase
     pieces: list[str] = []

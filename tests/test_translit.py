@@ -85,6 +85,11 @@ def test_transliterate_composes_decomposed_short_i() -> None:
     assert transliterate("Бии\u0306ск") == transliterate("Бийск") == "Biysk"
 
 
+def test_stress_marks_are_not_spelling() -> None:
+    assert transliterate("Моск\u0301ва") == "Moskva"
+    assert suggest_name("Матро\u0301сской тишины\u0301") == "Matrosskaya Tishina"
+
+
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
 def test_transliterate_is_identity_without_cyrillic(text: str) -> None:
     if not any("\u0400" <= c <= "\u04ff" for c in text):
