@@ -1,0 +1,130 @@
+"""Edit invariants over random text and random glossaries (hypothesis).
+
+- replaying ``report.edits`` on the original gives ``report.text``; every edit's ``old`` is the
+  original text at its offsets, and edits never overlap;
+- ``fix(fix(x).text)`` changes nothing;
+- bytes outside edits are untouched (CRLF, BOM, trailing spaces, no final newline);
+- no input crashes the engine with the default rules.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from normalizer import Normalizer
+from normalizer.edits import apply_edits
+from normalizer.glossary_model import Context, Entry, Glossary
+
+# Variants, terms and context words come from disjoint vocabularies, so a replacement can never
+# create a new match or change a context: that is what makes idempotence a fair property.
+VARIANT_WORDS = ["newbie", "sailor", "silence", "companion", "businessman", "jellyfish", "apple",
+                 "rain", "İstanbul", "straße", "ёлка", "o'brien", "u.s."]
+TERM_WORDS = ["Novichok", "Matrosskaya", "Tishina", "Kommersant", "Meduza", "Yabloko", "Dozhd",
+              "ally", "allies", "Kinzhal"]
+CONTEXT_WORDS = ["poison", "prison", "navalny", "newspaper", "team"]
+FILLER = ["the", "with", "of", "on", "was", "x", "42", "—", "Putin"]
+SEPARATORS = [" ", "  ", "\n", "\r\n", "\u00a0", ", ", ". ", "«", "»", "“", "”", "'s ", "’", "\t",
+              "-", "\ufeff", "😀", "\u0301", "..", "&# 160;"]
+
+words = st.lists(st.sampled_from(VARIANT_WORDS), min_size=1, max_size=3).map(" ".join)
+
+
+@st.composite
+def entries(draw: st.DrawFn, i: int) -> Entry:
+    variants = tuple(draw(st.lists(words, min_size=1, max_size=3, unique_by=str.casefold)))
+    term = draw(st.lists(st.sampled_from(TERM_WORDS), min_size=1, max_size=2).map(" ".join))
+    context = None
+    if draw(st.booleans()):
+        context = Context(
+            near=tuple(draw(st.lists(st.sampled_from(CONTEXT_WORDS), max_size=2))),
+            not_near=tuple(draw(st.lists(st.sampled_from(CONTEXT_WORDS), max_size=1))),
+            window=draw(st.none() | st.integers(1, 6)),
+        )
+        if not context.near and not context.not_near:
+            context = None
+    return Entry(term=term, id=f"e{i}", glossary="prop", variants=variants, context=context,
+                 case=draw(st.sampled_from(["fixed", "match"])), unquote=draw(st.booleans()))
+
+
+@st.composite
+def glossaries(draw: st.DrawFn) -> Glossary:
+    n = draw(st.integers(1, 5))
+    return Glossary(name="prop", entries=tuple(draw(entries(i)) for i in range(n)))
+
+
+texts = st.lists(
+    st.sampled_from(VARIANT_WORDS + TERM_WORDS + CONTEXT_WORDS + FILLER).map(
+        lambda w: w.upper() if w.startswith("s") else w
+    )
+    | st.sampled_from(SEPARATORS),
+    max_size=40,
+).map("".join)
+
+
+@functools.lru_cache(maxsize=64)
+def _normalizer(glossary: Glossary, engine: str = "auto") -> Normalizer:
+    return Normalizer([glossary], engine=engine)
+
+
+def _check_report(text: str, n: Normalizer) -> str:
+    report = n.fix(text)
+    edits = sorted(report.edits, key=lambda e: e.start)
+    for a, b in zip(edits, edits[1:], strict=False):
+        assert a.end <= b.start, "edits overlap"
+    for e in edits:
+        assert text[e.start : e.end] == e.old
+    assert apply_edits(text, edits) == report.text
+    # untouched outside edits: the gaps between edits are copied byte for byte
+    pos = 0
+    out = report.text
+    shift = 0
+    for e in edits:
+        assert out[pos + shift : e.start + shift] == text[pos : e.start]
+        shift += len(e.new) - len(e.old)
+        pos = e.end
+    assert out[pos + shift :] == text[pos:]
+    return report.text
+
+
+SETTINGS = settings(max_examples=300, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(glossaries(), texts)
+def test_replay_untouched_and_idempotent(glossary: Glossary, text: str) -> None:
+    n = _normalizer(glossary)
+    fixed = _check_report(text, n)
+    again = n.fix(fixed)
+    assert again.text == fixed, (again.edits, again.suggestions)
+
+
+@SETTINGS
+@given(glossaries(), texts)
+def test_finders_agree(glossary: Glossary, text: str) -> None:
+    reference = _normalizer(glossary, "reference").check(text)
+    for engine in ("aho", "python"):
+        got = _normalizer(glossary, engine).check(text)
+        assert got.edits == reference.edits
+        assert got.suggestions == reference.suggestions
+
+
+DEFAULT = Normalizer()  # the shipped glossary and every default rule
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text())
+def test_no_crash_on_any_unicode(text: str) -> None:
+    report = DEFAULT.check(text)
+    assert all(text[e.start : e.end] == e.old for e in report.edits)
+    _check_report(text, DEFAULT)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_default_rules_idempotent(text: str) -> None:
+    fixed = _check_report(text, DEFAULT)
+    assert DEFAULT.fix(fixed).text == fixed
