@@ -73,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="report findings")
     _common(check)
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when there are findings (errors still exit 2)")
     explain = sub.add_parser("explain", help="show which rules fire where and why")
     _common(explain)
     explain.add_argument("--text", dest="text", help="the text to explain (else PATH or stdin)")

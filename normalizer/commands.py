@@ -101,8 +101,10 @@ def run_check(args: Namespace) -> int:
         name = _stdin_name(args)
         named = [Named(name, _process_text(n, args, read_stdin(name), name, fix=False))]
         _print_reports(args, named)
-        return 1 if any(x.report.findings for x in named) else 0
-    return _run_files(n, args, "check")
+        code = 1 if any(x.report.findings for x in named) else 0
+    else:
+        code = _run_files(n, args, "check")
+    return 0 if code == 1 and args.exit_zero else code
 
 
 def _run_files(n: Normalizer, args: Namespace, mode: str) -> int:
