@@ -24,6 +24,7 @@ LATIN_TO_CYRILLIC: Mapping[str, str] = {
     lat: cyr for cyr, lat in CYRILLIC_TO_LATIN.items() if cyr in "аеорсухАВЕКМНОРСТУХ"
 }
 _WORD = regex.compile(r"[\p{L}\p{M}]+")
+_DIMENSION_X = regex.compile(r"(?<=\p{N})[хХ](?=\p{N})")
 _LATIN = regex.compile(r"\p{Script=Latin}")
 _CYRILLIC = regex.compile(r"\p{Script=Cyrillic}")
 _CYRILLIC_PART = r"\p{Script=Cyrillic}[\p{Script=Cyrillic}\p{M}]*"  # marks: stress, й as и + ̆
@@ -55,8 +56,14 @@ def mixed_script(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
     Such words come from OCR, keyboard switching or deliberate spoofing; they look right but
     break search, spell checking and glossary matching. Each odd letter is replaced by its
     look-alike, only when every odd letter has one (so "Navalnый" is left alone); a word whose
-    letters could all go either way follows its majority, then the document's. Safe.
+    letters could all go either way follows its majority, then the document's. A Cyrillic "х"
+    between digits ("105х195", a mattress size) becomes the Latin "x". Safe.
     """
+    for match in _DIMENSION_X.finditer(text):
+        yield Edit(
+            match.start(), match.end(), match.group(), "x", "cleanup/mixed-script",
+            "Cyrillic letter 'х' used as a dimension sign between numbers",
+        )  # fmt: skip
     document_latin: bool | None = None
     for match in _WORD.finditer(text):
         word = match.group()
@@ -110,7 +117,7 @@ def untranslated(text: str, options: Mapping[str, Any]) -> Iterator[Suggestion]:
 
 
 def _touches_latin(text: str, start: int, end: int) -> bool:
-    """Whether the span is glued to a letter or mark (so it is half of a mixed word)."""
+    """Whether the span is glued to a letter, mark or digit (half of a mixed word, "105х195")."""
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
-    return any(c and regex.match(r"[\p{L}\p{M}]", c) for c in (before, after))
+    return any(c and regex.match(r"[\p{L}\p{M}\p{N}]", c) for c in (before, after))
