@@ -97,21 +97,163 @@ def _boundary_hits(text: str, raw: list[tuple[int, int, int]], collapsed: _Colla
     return out
 
 
+# -- the byte skeleton (the issue's exact recipe) ----------------------------------------------
+#
+# The automaton does not search the text but a *skeleton* of it: UTF-8 bytes of the folded text
+# where every character that is not a word character becomes spaces (as many as its UTF-8 bytes,
+# so byte offsets stay put) and runs of real white space are collapsed to one space. Keys get the
+# same treatment and are padded with one space each side, so the (overlapping) automaton only
+# reports candidates that stand as whole words at the skeleton level. The skeleton may offer a
+# few candidates too many (``u.s.`` vs ``u-s-``, apostrophes, combining marks): each is checked
+# exactly in Python. It never offers too few, because it only ever turns characters into spaces.
+
+_TABLE = bytes(
+    (ord(chr(b).lower()) if chr(b).isalnum() or b == 0x5F else 0x20) if b < 0x80 else b
+    for b in range(256)
+)
+_NONASCII_NONWORD = re.compile(r"[^\x00-\x7f\w]")  # re's \w is a subset of the spec's word
+_WS_RUN = re.compile(rb"[\t-\r\x1c-\x20]{2,}")  # str.isspace() in ASCII, and masks below
+# Neighbours that make a boundary without the apostrophe rules (the common case, no call needed).
+_PLAIN = frozenset(
+    ' \t\n\r\f\v.,;:!?()[]{}<>"/\\|-+*=&%$#@~^`\u00ab\u00bb\u201c\u201d\u201e'
+    "\u2014\u2013\u2026\u00a0"
+)
+
+
+def _mask(m: re.Match[str]) -> str:
+    ch = m.group()
+    return ("\t" if ch.isspace() else "#") * len(ch.encode("utf-8"))
+
+
+def _masked_bytes(folded: str) -> bytes:
+    """UTF-8 of folded text, non-ASCII non-word characters replaced by as many ASCII bytes."""
+    if folded.isascii():
+        return folded.encode("ascii")
+    return _NONASCII_NONWORD.sub(_mask, folded).encode("utf-8")
+
+
+def skeleton_key(key: str) -> bytes:
+    """A normalized key as the automaton holds it: masked, translated, padded with spaces."""
+    return b" " + _masked_bytes(key).translate(_TABLE) + b" "
+
+
+class _Runs:
+    """Collapsed runs of white space in a skeleton: offsets back to the uncollapsed bytes."""
+
+    __slots__ = ("positions", "shifts")
+
+    def __init__(self, positions: list[int], shifts: list[int]) -> None:
+        self.positions = positions
+        self.shifts = shifts
+
+    def original(self, pos: int) -> int:
+        i = bisect.bisect_right(self.positions, pos)
+        return pos + (self.shifts[i - 1] if i else 0)
+
+
+def _haystack(raw: bytes, collapse: bool) -> tuple[bytes, _Runs | None]:
+    """The padded skeleton of ``raw`` (masked UTF-8), and its collapsed runs if any."""
+    skel = raw.translate(_TABLE)
+    if not collapse or _WS_RUN.search(raw) is None:
+        return b" " + skel + b" ", None
+    pieces, positions, shifts = [b" "], [], []
+    last = removed = 0
+    for m in _WS_RUN.finditer(raw):
+        st, en = m.span()
+        pieces.append(skel[last : st + 1])
+        positions.append(st + 1 - removed)
+        removed += en - st - 1
+        shifts.append(removed)
+        last = en
+    pieces.append(skel[last:])
+    pieces.append(b" ")
+    return b"".join(pieces), _Runs(positions, shifts)
+
+
+class _CodePoints:
+    """UTF-8 byte offsets to code-point offsets, cheap for nearby successive queries."""
+
+    __slots__ = ("raw", "byte", "cp")
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self.byte = self.cp = 0
+
+    def __call__(self, pos: int) -> int:
+        if pos < self.byte:  # an overlapping candidate: step back
+            self.cp -= len(self.raw[pos : self.byte].decode("utf-8"))
+        else:
+            self.cp += len(self.raw[self.byte : pos].decode("utf-8"))
+        self.byte = pos
+        return self.cp
+
+
 class AhoFinder:
-    """All keys in one ``ahocorasick_rs`` automaton (Rust; releases the GIL while scanning)."""
+    """All keys in one ``ahocorasick_rs`` byte automaton over the text's skeleton (Rust; the scan
+    runs without the GIL)."""
 
     def __init__(self, keys: Sequence[str]) -> None:
         import ahocorasick_rs
 
         self.keys = list(keys)
-        self._ac = ahocorasick_rs.AhoCorasick(self.keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+        padded = [skeleton_key(k) for k in self.keys]
+        # A key whose skeleton is the key itself (no space inside) is proved by the scan; others
+        # (several words, punctuation, apostrophes) are compared with the text per candidate.
+        self._exact = [
+            p[1:-1] == k.encode("utf-8") and b" " not in p[1:-1]
+            for p, k in zip(padded, self.keys, strict=True)
+        ]
+        self._collapse = any(b" " in p[1:-1] for p in padded)
+        self._ac = (
+            ahocorasick_rs.BytesAhoCorasick(padded, matchkind=ahocorasick_rs.MatchKind.Standard)
+            if padded
+            else None
+        )
 
     def find_all(self, text: str) -> list[Hit]:
-        if not self.keys or not text:
+        if self._ac is None or not text:
             return []
-        collapsed = _Collapsed(fold(text))
-        raw = self._ac.find_matches_as_indexes(collapsed.text, overlapping=True)
-        return _boundary_hits(text, raw, collapsed)
+        ascii_ = text.isascii()
+        folded = text if ascii_ else fold(text)  # ASCII folding is done by the translate table
+        raw = _masked_bytes(folded)
+        hay, runs = _haystack(raw, self._collapse)
+        found = self._ac.find_matches_as_indexes(hay, overlapping=True)
+        if not found:
+            return []
+        if not ascii_ or runs is not None:
+            found.sort(key=lambda t: t[1])  # ascending starts for the incremental offset maps
+        return self._verify(text, folded, raw, found, runs, ascii_)
+
+    def _verify(
+        self,
+        text: str,
+        folded: str,
+        raw: bytes,
+        found: list[tuple[int, int, int]],
+        runs: _Runs | None,
+        ascii_: bool,
+    ) -> list[Hit]:
+        out: list[Hit] = []
+        n = len(text)
+        exact, keys, plain = self._exact, self.keys, _PLAIN
+        to_cp = None if ascii_ else _CodePoints(folded.encode("utf-8"))
+        for key, s, e in found:
+            e -= 2  # hay offsets -> skeleton offsets of the key (drop the pads)
+            if runs is not None:
+                s, e = runs.original(s), runs.original(e - 1) + 1
+            if to_cp is not None:
+                s, e = to_cp(s), to_cp(e)
+            if not exact[key]:
+                if folded[s].isspace() or folded[e - 1].isspace():
+                    continue
+                words = folded[s:e].lower().split() if ascii_ else folded[s:e].split()
+                if " ".join(words) != keys[key]:
+                    continue
+            if (s == 0 or text[s - 1] in plain) and (e == n or text[e] in plain):
+                out.append(Hit(s, e, key))
+            elif is_boundary(text, s, e):
+                out.append(Hit(s, e, key))
+        return out
 
     def __reduce__(self) -> tuple[type, tuple[list[str]]]:
         return (type(self), (self.keys,))
@@ -196,7 +338,7 @@ def select_leftmost_longest(hits: Sequence[Hit]) -> list[list[Hit]]:
         spans.setdefault((h.start, h.end), []).append(h)
     chosen: list[list[Hit]] = []
     pos = -1
-    for (start, end) in sorted(spans, key=lambda se: (se[0], -se[1])):
+    for start, end in sorted(spans, key=lambda se: (se[0], -se[1])):
         if start < pos or start == end:
             continue
         chosen.append(sorted(spans[(start, end)], key=lambda h: h.key))
