@@ -250,6 +250,8 @@ def group_name_hits(text: str, sentences: Sequence[Sentence]) -> list[Hit]:
             head, of, name = toks[k], toks[k + 1], toks[k + 2]
             if of.text != "of" or not head.capitalized or not name.capitalized:
                 continue
+            if text[head.end : of.start] != " " or text[of.end : name.start] != " ":
+                continue  # "Traces of «Newbies»": a quoted word, not a person's name
             folded = head.text.casefold()
             if not folded.endswith("s") or folded in HEADS or not is_lexical(head.text):
                 continue
