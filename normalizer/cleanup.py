@@ -46,6 +46,15 @@ class CleanupRule:
     def id(self) -> str:
         return "cleanup/" + self.name
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A rule is a registry member: pickle it by name (worker processes import the same table;
+        # its read-only options mapping could not be pickled by value anyway).
+        return (_registered, (self.name,))
+
+
+def _registered(name: str) -> CleanupRule:
+    return RULES[name]
+
 
 def _rule(
     name: str, func: RuleFunc, default: str, reports_only: bool = False, **options: Any

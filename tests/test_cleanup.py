@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,8 @@ def test_registry_contract() -> None:
     assert list(RULES)[:2] == ["mojibake", "entities"]
     with pytest.raises(TypeError):
         RULES["x"] = RULES["quotes"]  # type: ignore[index]
+    # worker processes receive rules by pickling
+    assert pickle.loads(pickle.dumps(RULES["quotes"])) is RULES["quotes"]
 
 
 def test_edits_carry_rule_and_message() -> None:
