@@ -32,8 +32,10 @@ GLOSSARY_PLUGINS = {
 EXTRA_HINTS = {"normalizer.lsp": "lsp", "normalizer.scoring.cli": "model"}
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; none or '-': stdin")
+def _common(p: argparse.ArgumentParser, *, paths: bool = True) -> None:
+    if paths:
+        p.add_argument("paths", nargs="*", metavar="PATH",
+                       help="files or folders; none or '-': stdin")
     p.add_argument("--config", metavar="PATH", help="config file (default: nearest config.yaml)")
     p.add_argument("--glossary", action="append", default=[], metavar="PATH",
                    help="another glossary file (repeatable; added to the config's)")
@@ -76,8 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true",
                        help="exit 0 even when there are findings (errors still exit 2)")
     explain = sub.add_parser("explain", help="show which rules fire where and why")
-    _common(explain)
-    explain.add_argument("--text", dest="text", help="the text to explain (else PATH or stdin)")
+    explain.add_argument("text", nargs="?", default="-", metavar="TEXT",
+                         help="the text to explain; '-' (default) reads stdin")
+    explain.add_argument("--file", metavar="PATH", help="explain the text of this file instead")
+    _common(explain, paths=False)
     gl = sub.add_parser("glossary", help="glossary tools: lint, merge, import")
     gsub = gl.add_subparsers(dest="glossary_command", metavar="SUBCOMMAND")
     lint = gsub.add_parser("lint", help="validate glossaries and run their examples")

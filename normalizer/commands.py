@@ -176,16 +176,17 @@ def _print_reports(args: Namespace, named: list[Named]) -> None:
 
 def run_explain(args: Namespace) -> int:
     """Which rules fire where and why, including glossary matches whose context failed."""
+    args.paths = [args.file] if args.file else []
     n = build_normalizer(args)
-    if args.text is not None:
-        text, name = args.text, "<text>"
-    elif args.paths and args.paths != ["-"]:
+    if args.file:
         from .fileio import read_text
 
-        text, name = read_text(args.paths[0])[0], args.paths[0]
-    else:
+        text, name = read_text(args.file)[0], args.file
+    elif args.text == "-":
         name = _stdin_name(args)
         text = read_stdin(name)
+    else:
+        text, name = args.text, "<text>"
     from .spans import LineIndex
 
     index = LineIndex(text)

@@ -27,9 +27,7 @@ __all__ = ["Normalizer"]
 
 def _finding_edit(f: GlossaryFinding) -> Edit:
     e = f.entry
-    message = f"{f.matched!r} -> {e.term!r}"
-    if e.note:
-        message += f": {e.note}"
+    message = f"use {e.term!r}" + (f": {e.note}" if e.note else "")
     safety = Safety.FIX if e.action == "fix" else Safety.SUGGEST
     return Edit(f.start, f.end, f.old, f.new, e.rule_id, message, safety)
 
@@ -126,7 +124,9 @@ class Normalizer:
                 self._route(item, self._cleanup_default(item.rule), proposed, suggestions)
         kept, skipped = select_by_priority(proposed)
         suggestions.extend(_unsubsumed(skipped, kept))
-        suggestions.extend(self._suspects(text, kept, source))
+        # spans already reported (edits, or glossary/cleanup findings at warn) are not suspects
+        covered = [(e.start, e.end) for e in kept] + [(s.start, s.end) for s in suggestions]
+        suggestions.extend(self._suspects(text, covered, source))
         if self.apply_suggestions is not None:
             kept, suggestions = self._promote(kept, suggestions)
         suggestions.sort(key=lambda s: (s.start, s.end, s.rule))
@@ -156,14 +156,14 @@ class Normalizer:
             return []
         return list(cleanup.run_cleanup(text, names, self.options))
 
-    def _suspects(self, text: str, kept: Sequence[Edit], source: str | None) -> list[Suggestion]:
+    def _suspects(self, text: str, covered: Sequence[tuple[int, int]], source: str | None
+                  ) -> list[Suggestion]:
         if not self.levels.enabled("suspect", "warn"):
             return []
         try:
             from .suspects import find_suspects
         except ImportError:  # pragma: no cover - only while the module is being written
             return []
-        covered = [(e.start, e.end) for e in kept]
         return find_suspects(text, covered=covered, entries=self.entries, source=source,
                              scorer=self.scorer,
                              enabled=lambda rid: self.levels.enabled(rid, "warn"))

@@ -169,7 +169,7 @@ def test_glossary_lint_runs_examples(tmp_path: Path) -> None:
 
 
 def test_explain_says_why_not() -> None:
-    r = mtnorm("explain", "--text", "the newbie on the team")
+    r = mtnorm("explain", "the newbie on the team")
     out = r.stdout.decode()
     assert "novichok" in out and "context" in out and "does not hold" in out
 

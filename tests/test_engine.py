@@ -1,0 +1,82 @@
+"""Engine-level behaviour: stage priority, rule levels, pickling and threads, the seed article."""
+
+from __future__ import annotations
+
+import pickle
+from concurrent.futures import ThreadPoolExecutor
+
+from normalizer import Normalizer
+from normalizer.edits import Edit
+from normalizer.engine import select_by_priority
+from normalizer.glossary import load_glossary_text
+
+GLOSSARY = load_glossary_text(
+    "name: t\nentries:\n  - term: Novichok\n    variants: [Newbie]\n"
+    "    context: {near: [poison]}\n  - {term: Kinzhal, variants: [Dagger], action: suggest}\n"
+)[0]
+
+
+def test_glossary_edit_wins_over_cleanup_inside_it() -> None:
+    report = Normalizer([GLOSSARY]).check("poison «Newbie» and «x»")
+    rules = [(e.rule, e.old, e.new) for e in report.edits]
+    assert ("t/novichok", "«Newbie»", "Novichok") in rules
+    # the quote edits inside the glossary edit are subsumed, not reported as conflicts
+    assert not any("overlaps" in s.message for s in report.suggestions)
+    assert [e.old for e in report.edits if e.rule == "cleanup/quotes"] == ["«", "»"]
+
+
+def test_select_by_priority_prefers_earlier_and_keeps_the_rest() -> None:
+    edits = [Edit(5, 10, "x" * 5, "y", "g"), Edit(4, 6, "xx", "", "c"), Edit(10, 11, "x", "z", "c"),
+             Edit(7, 8, "x", "", "c"), Edit(3, 3, "", "a", "c"), Edit(3, 3, "", "b", "c")]
+    kept, skipped = select_by_priority(edits)
+    assert [(e.start, e.end, e.new) for e in kept] == [(3, 3, "a"), (5, 10, "y"), (10, 11, "z")]
+    assert {(e.start, e.end) for e in skipped} == {(4, 6), (7, 8), (3, 3)}
+
+
+def test_levels_warn_and_off() -> None:
+    text = "poison Newbie.."
+    warn = Normalizer([GLOSSARY], rules={"t": "warn", "cleanup": "off"}).fix(text)
+    assert warn.text == text and [s.rule for s in warn.suggestions] == ["t/novichok"]
+    assert warn.suggestions[0].candidates[0].text == "Novichok"
+    off = Normalizer([GLOSSARY], rules={"t/novichok": "off"}).fix(text)
+    assert off.text == "poison Newbie."
+    longest_prefix = Normalizer([GLOSSARY], rules={"t": "off", "t/novichok": "fix"}).fix(text)
+    assert longest_prefix.text == "poison Novichok."
+
+
+def test_suggest_action_is_a_suggestion() -> None:
+    report = Normalizer([GLOSSARY], select=["t"]).fix("the Dagger missile")
+    assert report.text == "the Dagger missile"
+    assert [(s.rule, s.candidates[0].text) for s in report.suggestions] == [("t/kinzhal", "Kinzhal")]
+
+
+def test_pickle_round_trip_gives_the_same_reports(seed_text: str) -> None:
+    n = Normalizer.from_config()
+    clone = pickle.loads(pickle.dumps(n))
+    assert clone.fix(seed_text) == n.fix(seed_text)
+
+
+def test_thread_safe_sharing(seed_text: str) -> None:
+    n = Normalizer.from_config()
+    texts = [seed_text, seed_text.upper(), seed_text.replace("\n", "\r\n")] * 4
+    expected = [n.fix(t) for t in texts]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(n.fix, texts)) == expected
+
+
+def test_seed_article_acceptance(seed_text: str) -> None:
+    report = Normalizer.from_config().fix(seed_text)
+    out = report.text
+    for wanted in ("Novichok", "Matrosskaya Tishina", "Allies of Navalny"):
+        assert wanted in out
+    for gone in ("&# 160;", "..", "«", "»"):
+        assert gone not in out
+    assert "“" in out and "”" in out
+    # every edit is traceable to a rule and replays onto the original
+    assert all(e.rule for e in report.edits)
+
+
+def test_bytes_outside_edits_untouched_crlf_bom() -> None:
+    n = Normalizer([GLOSSARY], select=["t"])
+    text = "\ufeffpoison Newbie\r\n  trailing  \r\nno final newline"
+    assert n.fix(text).text == "\ufeffpoison Novichok\r\n  trailing  \r\nno final newline"
