@@ -204,6 +204,7 @@ def to_nominative(phrase: str) -> str:
     return "".join(pieces)
 
 
+@functools.lru_cache(maxsize=4096)  # names recur through a corpus; pymorphy3 parsing is not free
 def suggest_name(source_phrase: str) -> str:
     """The English house-style rendering of a Russian name: nominative, transliterated, capitalized.
 
