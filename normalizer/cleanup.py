@@ -140,6 +140,8 @@ def run_cleanup(
     )
     edits, _ = select_non_overlapping(f for f in first if isinstance(f, Edit))
     for _ in range(_MAX_PASSES):
+        if not edits:  # nothing applied: the first pass already saw the final text
+            break
         fixed = apply_edits(text, edits)
         more = [f for f in findings(fixed, settling=True) if isinstance(f, Edit)]
         if not more:

@@ -102,7 +102,7 @@ def mojibake(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
 
 
 def _window(options: Mapping[str, Any]) -> int:
-    window = options.get("window", 5)
+    window = options.get("window", 10)
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
         problem = Problem(
             "<options>", 0, 0, f"cleanup/repeated-line: window must be >= 1, got {window!r}"
@@ -112,7 +112,7 @@ def _window(options: Mapping[str, Any]) -> int:
 
 
 def repeated_line(text: str, options: Mapping[str, Any]) -> Iterator[Suggestion]:
-    """A line repeated verbatim within the next few non-blank lines (option ``window``, 5).
+    """A line repeated verbatim within the next few non-blank lines (option ``window``, 10).
 
     Scrapers repeat headlines and captions ("Companions of Navalny held talks…" twice); the
     repeat is almost always junk. The repeat is reported, not the first occurrence; lines

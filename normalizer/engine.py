@@ -151,10 +151,14 @@ class Normalizer:
             from . import cleanup
         except ImportError:  # pragma: no cover - only while the module is being written
             return []
-        names = [n for n, r in cleanup.RULES.items() if self.levels.enabled(r.id, r.default)]
-        if not names:
-            return []
-        return list(cleanup.run_cleanup(text, names, self.options))
+        # Fix-level and warn-level rules run apart: run_cleanup folds follow-up fixes into the
+        # edit that caused them, which must not carry a warn rule's change into a fix.
+        out: list[Edit | Suggestion] = []
+        for level in ("fix", "warn"):
+            names = [n for n, r in cleanup.RULES.items() if self.levels.level(r.id, r.default) == level]
+            if names:
+                out.extend(cleanup.run_cleanup(text, names, self.options))
+        return out
 
     def _suspects(self, text: str, covered: Sequence[tuple[int, int]], source: str | None
                   ) -> list[Suggestion]:
