@@ -77,7 +77,7 @@ RULES: Mapping[str, CleanupRule] = MappingProxyType(
             _rule(
                 "untranslated", cleanup_script.untranslated, "warn", True, max_cyrillic_ratio=0.5
             ),
-            _rule("repeated-line", cleanup_lines.repeated_line, "warn", True, window=5),
+            _rule("repeated-line", cleanup_lines.repeated_line, "warn", True, window=10),
         )
     }
 )
