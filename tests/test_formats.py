@@ -75,14 +75,16 @@ class ReplaceNormalizer:
         return Report(text, apply_edits(text, report.edits), report.edits)
 
 
-def translatable_spans(name: str) -> list[tuple[int, int]]:
+def translatable_offsets(name: str) -> set[int]:
+    """File offsets an edit may touch: text as written, or entities/escapes replaced wholly."""
     fmt, fields = CASES[name]
-    return [
-        (p.file_start, p.file_end)
+    return {
+        i
         for seg in segments(read(name), fmt, fields=fields)
         for p in seg.pieces
-        if p.verbatim
-    ]
+        if p.verbatim or p.whole
+        for i in range(p.file_start, p.file_end)
+    }
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -97,10 +99,10 @@ def test_edits_stay_inside_translatable_text_and_replay(name: str) -> None:
     original = read(name)
     report = run(name)
     assert report.edits, "each fixture has something to fix"
-    spans = translatable_spans(name)
+    allowed = translatable_offsets(name)
     for e in report.edits:
         assert original[e.start : e.end] == e.old
-        assert any(s <= e.start and e.end <= t for s, t in spans), e
+        assert set(range(e.start, e.end)) <= allowed, e
     assert apply_edits(original, report.edits) == report.text
 
 
@@ -187,9 +189,20 @@ def test_html_entities_kept_outside_fixed_spans() -> None:
     assert "<pre>Newbie..</pre>" in out and 'x = "Newbie.."' in out
     assert '<p translate="no">Newbie</p>' in out and "<!-- Newbie.. -->" in out
     assert 'title="Newbie.."' in out
-    # the second dot is an entity: the ".." edit cannot be applied as written
-    assert "end&#46;." in out
-    assert any(s.rule == "cleanup/double-period" for s in report.suggestions)
+    # the ".." edit covers the entity "&#46;" wholly: it is rewritten, in HTML notation
+    assert "end." in out and "end&#46;" not in out
+    assert not any(s.rule == "cleanup/double-period" for s in report.suggestions)
+
+
+def test_edit_cutting_into_an_entity_is_reported() -> None:
+    # &NotEqualTilde; decodes to two code points; replacing only the first cannot be written back
+    text = "<p>a &NotEqualTilde; b &amp; c</p>"
+    report = process_document(ReplaceNormalizer("\u2242", "x"), text, "html", fix=True)
+    assert report.text == text and not report.edits
+    (finding,) = report.suggestions
+    assert text[finding.start : finding.end] == "&NotEqualTilde;"
+    whole = process_document(ReplaceNormalizer("\u2242\u0338", "x"), text, "html", fix=True)
+    assert whole.text == "<p>a x b &amp; c</p>"
 
 
 def test_html_replacement_is_escaped() -> None:
@@ -240,6 +253,19 @@ def test_jsonl_other_fields_identical_and_escapes_respected() -> None:
     assert [t["text"] for t in after["turns"]] == ["Novichok", "ok"]
     assert json.loads(out[0])["meta"] == {"note": "Newbie stays", "en": "Novichok\nhere"}
     assert '"n": 1.5e3, "x": null' in out[3]
+
+
+def test_jsonl_ascii_only_strings_stay_ascii_only() -> None:
+    text = json.dumps({"text": "poisoned with \u00abNewbie\u00bb.."}) + "\n"
+    assert "\\u00ab" in text
+    fixed = process_document(
+        ReplaceNormalizer("\u00abNewbie\u00bb", "\u201cNovichok\u201d"),
+        text,
+        "jsonl",
+        fix=True,
+        fields=["text"],
+    ).text
+    assert fixed == '{"text": "poisoned with \\u201cNovichok\\u201d.."}\n'
 
 
 def test_jsonl_replacement_is_escaped() -> None:
@@ -346,3 +372,19 @@ def test_real_engine_html_and_xliff(engine: object) -> None:
     report = process_document(engine, xlf, "xliff", fix=True)
     assert apply_edits(xlf, report.edits) == report.text
     assert "<alt-trans><target>Newbie in alt-trans</target></alt-trans>" in report.text
+
+
+def test_real_engine_seed_article_same_fixes_in_markdown_and_jsonl(engine: object) -> None:
+    seed = REPO / "examples" / "navalny-mt.txt"
+    if not seed.exists():
+        pytest.skip("no seed article")
+    with open(seed, encoding="utf-8", newline="") as f:
+        article = f.read()
+    plain = engine.fix(article)  # type: ignore[attr-defined]
+    assert plain.edits
+    # plain paragraphs are Markdown paragraphs: the format layer must not change the outcome
+    assert process_document(engine, article, "markdown", fix=True).text == plain.text
+    paragraphs = article.split("\n\n")
+    lines = "".join(json.dumps({"id": i, "text": p}) + "\n" for i, p in enumerate(paragraphs))
+    fixed = process_document(engine, lines, "jsonl", fix=True, fields=["text"]).text
+    assert "\n\n".join(json.loads(line)["text"] for line in fixed.splitlines()) == plain.text

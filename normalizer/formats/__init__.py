@@ -3,8 +3,9 @@
 Each reader (``markdown``, ``html``, ``xliff``, ``po``, ``subtitles``, ``jsonl``) turns a file into
 :class:`~normalizer.formats.base.Segment` values; :func:`process_document` runs the engine on each
 segment and maps every finding back to offsets of the original file. An edit that cannot be written
-back exactly (it crosses an inline tag, or touches a decoded entity or escape) is reported as a
-suggestion instead. A file without findings comes out byte-identical.
+back exactly (it crosses an inline tag, or cuts into a decoded entity or escape) is reported as a
+suggestion instead; an edit covering entities or escapes wholly rewrites them in the file's
+notation. A file without findings comes out byte-identical.
 
 >>> detect_format("chapter.po")
 'po'
@@ -148,7 +149,8 @@ def _map_report(
     suggestions: list[Suggestion] = []
     for e in report.edits:
         span = seg.map_span(e.start, e.end)
-        if span.exact and file_text[span.start : span.end] == e.old:
+        if span.exact and seg.text[e.start : e.end] == e.old:
+            # old is the file's text: the same as e.old, or its entities/escapes as written
             new = seg.encode(e.new)
             old = file_text[span.start : span.end]
             if new != old:

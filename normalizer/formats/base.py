@@ -3,8 +3,9 @@
 A format reader turns a file into :class:`Segment` values. A segment's ``text`` is what the engine
 sees (entities and escapes decoded, markup left out); its pieces say where each part of that text
 lives in the file. A *verbatim* piece is file text as written, so an edit inside it maps 1:1; a
-*decoded* piece (``&amp;`` seen as ``&``, a JSON ``\\n``, a soft line break) is atomic: an edit that
-touches it cannot be written back exactly, and becomes a suggestion instead. Two verbatim pieces
+*decoded* piece (``&amp;`` seen as ``&``, a JSON ``\\n``, a soft line break) is atomic: an edit may
+replace it entirely (written back in the file's notation), but an edit that cuts into it cannot be
+written back exactly, and becomes a suggestion instead. Two verbatim pieces
 that are not next to each other in the file have markup between them (``<b>``, ``**``): an edit
 that crosses that join is reported, never applied, so markup is never broken.
 """
@@ -40,6 +41,7 @@ class Piece:
     file_end: int
     text: str
     verbatim: bool
+    whole: bool = True  # a decoded piece an edit may replace entirely (an entity, an escape)
 
     @property
     def seg_end(self) -> int:
@@ -90,10 +92,11 @@ class Segment:
         return (p.file_end if left else p.file_start), False
 
     def map_span(self, start: int, end: int) -> MappedSpan:
-        """Map a segment span to the file: exact when it lies inside one verbatim piece.
+        """Map a segment span to the file; ``exact`` when the edit can be written back as is.
 
-        Otherwise the result covers the span in the file (markup or escapes included), for
-        reporting only.
+        Exact: the span lies inside one verbatim piece, or it covers entities/escapes wholly
+        (never cutting into one) with no markup between its pieces. Otherwise the result covers
+        the span in the file (markup included), for reporting only.
         """
         if not self.pieces:
             return MappedSpan(0, 0, False)
@@ -104,9 +107,16 @@ class Segment:
             if p.verbatim and p.seg_start <= start and end <= p.seg_end:
                 offset = p.file_start - p.seg_start
                 return MappedSpan(start + offset, end + offset, True)
-        lo, _ = self._file_offset(start, left=False)
-        hi, _ = self._file_offset(end, left=True)
-        return MappedSpan(min(lo, hi), max(lo, hi), False)
+        lo, lo_exact = self._file_offset(start, left=False)
+        hi, hi_exact = self._file_offset(end, left=True)
+        if start == end:
+            return MappedSpan(lo, lo, lo_exact and hi_exact and lo == hi)
+        first, last = self._piece_at(start, left=False), self._piece_at(end, left=True)
+        covered = self.pieces[first : last + 1]
+        joined = all(a.file_end == b.file_start for a, b in zip(covered, covered[1:], strict=False))
+        whole = all(p.verbatim or p.whole for p in covered)
+        exact = lo_exact and hi_exact and joined and whole
+        return MappedSpan(min(lo, hi), max(lo, hi), exact)
 
 
 class SegmentBuilder:
@@ -135,14 +145,18 @@ class SegmentBuilder:
         self._parts.append(text)
         self._length += len(text)
 
-    def decoded(self, file_start: int, file_end: int, text: str) -> None:
-        """Add ``text`` standing for ``file[file_start:file_end]`` (an entity, an escape)."""
+    def decoded(self, file_start: int, file_end: int, text: str, *, whole: bool = True) -> None:
+        """Add ``text`` standing for ``file[file_start:file_end]`` (an entity, an escape).
+
+        ``whole=False`` marks markup that reads as text (a line break plus a quote prefix): an
+        edit may never replace it, not even entirely.
+        """
         if text == self._file[file_start:file_end]:
             self.verbatim(file_start, file_end)
             return
         if not text and file_end <= file_start:
             return
-        self._pieces.append(Piece(self._length, file_start, file_end, text, False))
+        self._pieces.append(Piece(self._length, file_start, file_end, text, False, whole))
         self._parts.append(text)
         self._length += len(text)
 

@@ -4,8 +4,9 @@
 arrays on the way are entered element by element, so ``turns.text`` reaches every
 ``{"turns": [{"text": ...}]}``; a field holding an array of strings gives one segment per string.
 Each line is checked with :mod:`json`; a small scanner then finds the exact offsets of the chosen
-strings. JSON escapes (``\\n``, ``\\"``, ``\\u00e9``) are atomic: an edit touching one is reported,
-not applied; replacement text is written back escaped. Blank lines pass through.
+strings. JSON escapes (``\\n``, ``\\"``, ``\\u00e9``) are atomic: an edit may replace one
+entirely, but one that cuts into it is reported, not applied; replacement text is written back
+escaped (ASCII-only, ``\\u00ab``, where the string was written that way). Blank lines pass through.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from ..errors import InputError, Problem
 from .base import Segment, SegmentBuilder
 
-__all__ = ["escape_json", "segments"]
+__all__ = ["escape_json", "escape_json_ascii", "segments"]
 
 _WS = re.compile(r"[ \t\r\n]*")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
@@ -25,12 +26,18 @@ _SCALAR = re.compile(r"-?[0-9][0-9eE.+-]*|true|false|null|NaN|-?Infinity")
 _ESCAPE = re.compile(
     r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\."
 )
+_NON_ASCII_ESCAPE = re.compile(r"\\u(?!00[0-7])[0-9a-fA-F]{4}")
 _LINE = re.compile(r"[^\n]*\n?")
 
 
 def escape_json(text: str) -> str:
     """Replacement text in JSON string notation (non-ASCII kept as is)."""
     return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+def escape_json_ascii(text: str) -> str:
+    """Replacement text for strings written ASCII-only (``\\u00ab``), as ``json.dumps`` does."""
+    return json.dumps(text, ensure_ascii=True)[1:-1]
 
 
 class _Scanner:
@@ -98,7 +105,9 @@ def _segment(text: str, start: int, end: int) -> Segment:
         builder.decoded(esc.start(), esc.end(), _unescape(esc.group()))
         pos = esc.end()
     builder.verbatim(pos, end)
-    return builder.build(encode=escape_json)
+    # keep the writer's style: a string that escapes non-ASCII gets its replacements escaped too
+    ascii_only = bool(_NON_ASCII_ESCAPE.search(text, start, end)) and text[start:end].isascii()
+    return builder.build(encode=escape_json_ascii if ascii_only else escape_json)
 
 
 def _parse_line(line: str, path: str, number: int) -> None:

@@ -128,7 +128,8 @@ class _Inline:
         if m is None or self.text[self.cursor : m.start()].strip(" \t\\"):
             self._split()
             return
-        self.builder.decoded(self.cursor, m.end(), "\n")
+        # "\n" is verbatim; "  \n> " (a prefix on the next line) is markup: never replaced
+        self.builder.decoded(self.cursor, m.end(), "\n", whole=False)
         self.cursor = m.end()
 
     def _link_open(self, child: Any) -> None:

@@ -2,8 +2,8 @@
 
 polib checks the file; a small line scanner then finds every string's exact place, because a PO
 string is C-escaped (``\\"``, ``\\n``) and may be wrapped over several ``"..."`` lines. Escapes are
-atomic (an edit touching one is reported, not applied); the joins between wrapped lines are markup
-in this sense too, so an artifact wrapped over two lines is reported rather than rewrapped.
+atomic (an edit may replace one wholly, never cut into it); the joins between wrapped lines are
+markup in this sense, so an artifact wrapped over two lines is reported rather than rewrapped.
 
 Skipped, as gettext tools treat them: the header entry (``msgid ""``), entries flagged ``fuzzy``
 (their translation is a guess awaiting review, and ``msgfmt`` leaves them out), obsolete ``#~``
