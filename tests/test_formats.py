@@ -388,3 +388,36 @@ def test_real_engine_seed_article_same_fixes_in_markdown_and_jsonl(engine: objec
     lines = "".join(json.dumps({"id": i, "text": p}) + "\n" for i, p in enumerate(paragraphs))
     fixed = process_document(engine, lines, "jsonl", fix=True, fields=["text"]).text
     assert "\n\n".join(json.loads(line)["text"] for line in fixed.splitlines()) == plain.text
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        (  # BOM and CRLF; a link target keeps its "Newbie"
+            "\ufeff# Newbie..\r\n\r\nSee [Newbie](http://x/Newbie) Newbie\r\n",
+            "\ufeff# Novichok.\r\n\r\nSee [Novichok](http://x/Newbie) Novichok\r\n",
+        ),
+        (  # autolinks are addresses, not prose
+            "Auto <https://Newbie.com> and <me@Newbie.com> Newbie..\n",
+            "Auto <https://Newbie.com> and <me@Newbie.com> Novichok.\n",
+        ),
+        (  # a code span with backticks inside, an angle-bracket destination and a title
+            'a ``code ` Newbie`` Newbie [l](<u Newbie> "Newbie..") Newbie\n',
+            'a ``code ` Newbie`` Novichok [l](<u Newbie> "Newbie..") Novichok\n',
+        ),
+        (  # reference links and their definitions
+            "[ref]: http://Newbie.com\n\nSee [Newbie][ref] and [x] Newbie\n\n[x]: /Newbie..\n",
+            "[ref]: http://Newbie.com\n\nSee [Novichok][ref] and [x] Novichok\n\n[x]: /Newbie..\n",
+        ),
+        (  # image alt text and title stay; a backslash escape is kept as written
+            'T ![Newbie *a*](a.png "Newbie") Newbie and \\*Newbie\\*\n',
+            'T ![Newbie *a*](a.png "Newbie") Novichok and \\*Novichok\\*\n',
+        ),
+        (  # setext heading, nested list, lazy blockquote continuation
+            "Newbie\n===\n\n* a\n  * b Newbie..\n\n> q\nlazy Newbie\n",
+            "Novichok\n===\n\n* a\n  * b Novichok.\n\n> q\nlazy Novichok\n",
+        ),
+    ],
+)
+def test_markdown_cases(doc: str, expected: str) -> None:
+    assert process_document(FakeNormalizer(), doc, "markdown", fix=True).text == expected

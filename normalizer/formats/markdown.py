@@ -136,13 +136,15 @@ class _Inline:
         if child.markup in ("autolink", "linkify"):
             self._split()
             self.in_autolink = True
+            self._skip_to("<")
         else:
             self._skip_to("[")
 
     def _link_close(self) -> None:
         if self.in_autolink:
             self.in_autolink = False
-            self._skip_to(">")
+            end = self.text.find(">", self.cursor, self.limit)  # an autolink holds no ">"
+            self.cursor = end + 1 if end >= 0 else self.cursor
             return
         pos = self.text.find("]", self.cursor, self.limit)
         if pos < 0 or pos > self._gap_end(self.cursor):
@@ -204,7 +206,7 @@ def segments(text: str, *, path: str = "<stdin>") -> Iterator[Segment]:
     from markdown_it import MarkdownIt
 
     front = _FRONT_MATTER.match(text)
-    skip = front.end() if front else 0
+    skip = front.end() if front else 1 if text.startswith("\ufeff") else 0
     starts = line_starts(text)
     # blank the front matter (keeping its line count) so the parser sees no heading or rule there
     body = re.sub(r"[^\r\n]", " ", text[:skip]) + text[skip:]
