@@ -1,0 +1,131 @@
+"""Batch scaling: 1 vs 2 workers (threads and processes) over a generated corpus of files.
+
+Usage::
+
+    python bench/batch_scaling.py                  # 300 files of ~32 KB, the real engine
+    python bench/batch_scaling.py --files 1000 --kb 8 --mode in-place --rounds 5
+    python bench/batch_scaling.py --ignore suspect   # glossary and cleanup rules only
+
+The corpus is generated reproducibly (``--seed``) from wordfreq's English frequencies with
+planted MT artifacts in mixed case («Newbie», "Companions of", "outlets..", ``&# 160;``). Each
+configuration runs ``--rounds`` times over the same files; the median wall time is reported with
+the speed-up against one worker. Target (issue 3, goal 4): >= 1.7x from 1 to 2 workers on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from normalizer.batch import discover, make_processor, run_batch  # noqa: E402
+
+PLANTED = [
+    "poisoned with «Newbie»",
+    "poisoned with «NEWBIE»",
+    "the «Sailor silence» detention center",
+    "Companions of Navalny",
+    "companions of Navalny",
+    "a number of European media outlets..",
+    "oligarchs&# 160;",
+    "Navalny's «Newbie» case",
+]
+
+
+def make_corpus(folder: Path, files: int, kb: int, seed: int) -> int:
+    """Write ``files`` files of about ``kb`` KB each under ``folder``; return the total bytes."""
+    from wordfreq import top_n_list
+
+    rng = random.Random(seed)
+    words = top_n_list("en", 5000)
+    weights = [1.0 / (rank + 1) for rank in range(len(words))]  # Zipf, as in running text
+    total = 0
+    for i in range(files):
+        sub = folder / f"part{i % 10}"
+        sub.mkdir(parents=True, exist_ok=True)
+        lines, size = [], 0
+        while size < kb * 1024:
+            sentence = rng.choices(words, weights, k=rng.randint(8, 25))
+            if rng.random() < 0.3:
+                sentence.insert(rng.randrange(len(sentence)), rng.choice(PLANTED))
+            line = " ".join(sentence).capitalize() + ".\n"
+            lines.append(line)
+            size += len(line.encode())
+        data = "".join(lines)
+        (sub / f"doc{i:05d}.txt").write_text(data, encoding="utf-8")
+        total += len(data.encode())
+    return total
+
+
+def build_engine(args: argparse.Namespace) -> Any:
+    """The real Normalizer with the shipped configuration, narrowed by --select/--ignore."""
+    from normalizer import Normalizer
+
+    select = args.select.split(",") if args.select else None
+    ignore = args.ignore.split(",") if args.ignore else ()
+    return Normalizer.from_config(select=select, ignore=ignore)
+
+
+def time_run(files: list[Path], process: Any, jobs: int, executor: str) -> float:
+    start = time.perf_counter()
+    results = list(run_batch(files, process, jobs=jobs, executor=executor))  # type: ignore[arg-type]
+    elapsed = time.perf_counter() - start
+    errors = [r for r in results if r.status == "error"]
+    if errors:
+        raise SystemExit(f"{len(errors)} files failed, e.g. {errors[0].path}: {errors[0].error}")
+    return elapsed
+
+
+def measure(args: argparse.Namespace, folder: Path, total: int) -> list[tuple[str, float]]:
+    engine = build_engine(args)
+    process = make_processor(engine, mode=args.mode, format_in="text")
+    files = discover([folder])
+    configs = [("1 worker", 1, "thread"), ("2 threads", 2, "thread"), ("2 processes", 2, "process")]
+    rows = []
+    for label, jobs, executor in configs:
+        times = []
+        for _ in range(args.rounds):
+            if args.mode == "in-place":  # every round must have the same writes to do
+                make_corpus(folder, args.files, args.kb, args.seed)
+            times.append(time_run(files, process, jobs, executor))
+        rows.append((label, statistics.median(times)))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--files", type=int, default=300)
+    p.add_argument("--kb", type=int, default=32, help="approximate size of each file")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--seed", type=int, default=20240601)
+    p.add_argument("--mode", choices=["check", "fix", "in-place"], default="fix")
+    p.add_argument("--select", help="rule ids or prefixes to run (comma-separated)")
+    p.add_argument("--ignore", help="rule ids or prefixes to turn off, e.g. suspect")
+    args = p.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="mtnorm-batch-") as tmp:
+        folder = Path(tmp)
+        total = make_corpus(folder, args.files, args.kb, args.seed)
+        rows = measure(args, folder, total)
+    base = rows[0][1]
+    mb = total / 1e6
+    print(
+        f"batch scaling: {args.files} files, {mb:.1f} MB, mode {args.mode}, "
+        f"{os.cpu_count()} CPUs, median of {args.rounds}, select={args.select or 'all'}, "
+        f"ignore={args.ignore or 'none'}, load average {os.getloadavg()[0]:.1f}"
+    )
+    print(f"{'configuration':<14} {'seconds':>8} {'MB/s':>7} {'speed-up':>9}")
+    for label, secs in rows:
+        print(f"{label:<14} {secs:8.2f} {mb / secs:7.1f} {base / secs:8.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
