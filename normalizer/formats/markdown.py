@@ -100,6 +100,9 @@ class _Inline:
     def _align(self, content: str, j: int) -> list[tuple[int, int, str]] | None:
         """Match ``content`` against the file at ``j``: (start, end, text) pieces, or None."""
         text, out, i = self.text, [], 0
+        if text.startswith(content, j) and j + len(content) <= self.limit:
+            return [(j, j + len(content), content)]  # the common case: no escapes, no entities
+        run = j  # start of the current run of characters as written
         while i < len(content):
             if j >= self.limit:
                 return None
@@ -107,21 +110,21 @@ class _Inline:
             if ch == "\\" and j + 1 < self.limit and text[j + 1] in _PUNCT:
                 if content[i] != text[j + 1]:
                     return None
-                out.append((j, j + 2, text[j + 1]))
-                i, j = i + 1, j + 2
+                out += [(run, j, text[run:j]), (j, j + 2, text[j + 1])]
+                i, j, run = i + 1, j + 2, j + 2
                 continue
             if ch == "&":
                 m = _ENTITY.match(text, j, self.limit)
                 decoded = html.unescape(m.group()) if m else ""
                 if m and decoded != m.group() and content.startswith(decoded, i):
-                    out.append((j, m.end(), decoded))
-                    i, j = i + len(decoded), m.end()
+                    out += [(run, j, text[run:j]), (j, m.end(), decoded)]
+                    i, j, run = i + len(decoded), m.end(), m.end()
                     continue
             if ch != content[i]:
                 return None
-            out.append((j, j + 1, ch))
             i, j = i + 1, j + 1
-        return out
+        out.append((run, j, text[run:j]))
+        return [piece for piece in out if piece[1] > piece[0]]
 
     def _break(self) -> None:
         m = _NEWLINE.search(self.text, self.cursor, self.limit)
