@@ -48,6 +48,7 @@ __all__ = ["GlossaryEdit", "Results", "evaluate", "judge", "main"]
 DEFAULT_PATH = REPO.parent / "shared" / "external"
 WMT22 = "wmt22-general-ru-en"
 MUST_NOT_FIX = "ru-en-must-not-fix.tsv"
+ARTIFACTS = "ru-en-name-artifacts.tsv"
 _QUOTES = "«»“”„‹›\"'‘’"
 _ARTICLE = regex.compile(r"^(?:a|an|the)\s+", regex.IGNORECASE)
 
@@ -81,6 +82,8 @@ class Results:
     edits: list[GlossaryEdit] = field(default_factory=list)
     cleanup_must_not_fix: Counter[str] = field(default_factory=Counter)
     cleanup_wmt22: Counter[str] = field(default_factory=Counter)
+    recall_rows: int = 0
+    recall_fixed: int = 0
 
     @property
     def wrong_per_1000(self) -> float:
@@ -122,7 +125,13 @@ def _read_lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").split("\n")[:-1]
 
 
-def _must_not_fix(folder: Path, gloss: Normalizer, full: Normalizer, res: Results) -> None:
+def _count_cleanup(full: Normalizer | None, mt: str, counts: Counter[str]) -> None:
+    """Count the edits of the non-glossary rules with the default configuration."""
+    if full is not None:
+        counts.update(e.rule for e in full.check(mt).edits if not _is_glossary(e.rule))
+
+
+def _must_not_fix(folder: Path, gloss: Normalizer, full: Normalizer | None, res: Results) -> None:
     with open(folder / MUST_NOT_FIX, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
     for number, row in enumerate(rows, start=2):
@@ -145,12 +154,10 @@ def _must_not_fix(folder: Path, gloss: Normalizer, full: Normalizer, res: Result
                     row["reference_en"],
                 )
             )
-        res.cleanup_must_not_fix.update(
-            e.rule for e in full.check(mt).edits if not _is_glossary(e.rule)
-        )
+        _count_cleanup(full, mt, res.cleanup_must_not_fix)
 
 
-def _wmt22(folder: Path, gloss: Normalizer, full: Normalizer, res: Results) -> None:
+def _wmt22(folder: Path, gloss: Normalizer, full: Normalizer | None, res: Results) -> None:
     base = folder / WMT22
     refs = _read_lines(base / "generaltest2022.ru-en.ref.A.en")
     for hyp in sorted(base.glob("generaltest2022.ru-en.hyp.*.en")):
@@ -166,19 +173,35 @@ def _wmt22(folder: Path, gloss: Normalizer, full: Normalizer, res: Results) -> N
                 res.edits.append(
                     GlossaryEdit("wmt22", system, number, e.rule, e.old, e.new, verdict, mt, ref)
                 )
-            res.cleanup_wmt22.update(
-                e.rule for e in full.check(mt).edits if not _is_glossary(e.rule)
-            )
+            _count_cleanup(full, mt, res.cleanup_wmt22)
 
 
-def evaluate(folder: Path, config: Path | None = None) -> Results:
+def _recall(folder: Path, gloss: Normalizer, res: Results) -> None:
+    """Recall on the high-confidence literal renderings of names (WMT21 rows skipped: held out)."""
+    path = folder / ARTIFACTS
+    if not path.is_file():
+        return
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    for row in rows:
+        if row["corpus"].startswith("wmt21") or row["ref_has_canonical"] != "true":
+            continue
+        if row["detection"] not in ("literal", "no_canonical"):
+            continue
+        res.recall_rows += 1
+        if any(_is_glossary(e.rule) for e in gloss.check(row["mt_en"]).edits):
+            res.recall_fixed += 1
+
+
+def evaluate(folder: Path, config: Path | None = None, *, glossary_only: bool = False) -> Results:
     """Run the shipped glossary (alone, and with the default rules) over both corpora."""
     glossaries = sorted((REPO / "glossary" / "ru-en").glob("*.yaml"))
     gloss = Normalizer(glossaries, rules={"cleanup": "off", "suspect": "off"})
-    full = Normalizer.from_config(config or REPO / "config.yaml")
+    full = None if glossary_only else Normalizer.from_config(config or REPO / "config.yaml")
     res = Results()
     _must_not_fix(folder, gloss, full, res)
     _wmt22(folder, gloss, full, res)
+    _recall(folder, gloss, res)
     return res
 
 
@@ -193,6 +216,10 @@ def _print(res: Results, out: object = sys.stdout) -> None:
         f"WMT22 (10 systems): {res.wmt22_lines} lines, {res.wmt22_edits} glossary edits: "
         f"{res.wmt22_confirmed} confirmed by the reference, {res.wmt22_wrong} wrong, "
         f"{res.wmt22_unjudged} unjudged; wrong per 1,000 lines: {res.wrong_per_1000:.3f}\n"
+    )
+    w(
+        f"recall: {res.recall_fixed} of {res.recall_rows} high-confidence literal name renderings "
+        f"({ARTIFACTS}, literal/no_canonical, reference has the name, WMT21 skipped) get an edit\n"
     )
     w("\n-- every glossary edit --\n")
     for e in res.edits:
@@ -211,11 +238,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
     ap.add_argument("--config", type=Path, default=None, help="config for the default-rules run")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument(
+        "--glossary-only", action="store_true", help="skip the slower default-rules run"
+    )
     args = ap.parse_args(argv)
     if not (args.path / MUST_NOT_FIX).is_file() or not (args.path / WMT22).is_dir():
         sys.stderr.write(f"{args.path}: no {MUST_NOT_FIX} or {WMT22}/ there\n")
         return 2
-    res = evaluate(args.path, args.config)
+    res = evaluate(args.path, args.config, glossary_only=args.glossary_only)
     if args.json:
         data = asdict(res) | {"wrong_per_1000": res.wrong_per_1000}
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
