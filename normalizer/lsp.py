@@ -52,9 +52,9 @@ def main(argv: list[str]) -> int:
         print(INSTALL_HINT, file=sys.stderr)
         return 2
     # Logging goes to stderr or a file: stdout carries the protocol.
+    handler = logging.FileHandler(args.log_file) if args.log_file else logging.StreamHandler()
     logging.basicConfig(
-        filename=args.log_file,
-        stream=None if args.log_file else sys.stderr,
+        handlers=[handler],
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )

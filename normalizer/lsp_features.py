@@ -65,6 +65,7 @@ def _register_lifecycle(ls: MtnormLanguageServer) -> None:
 
     @ls.feature(lsp.INITIALIZED)
     def initialized(ls: MtnormLanguageServer, params: lsp.InitializedParams) -> None:
+        ls.thread_pool.submit(_safely, ls.warm_up)
         ws = ls.client_capabilities.workspace
         watch = ws.did_change_watched_files if ws is not None else None
         if watch is None or not watch.dynamic_registration:
@@ -135,6 +136,13 @@ def _register_actions(ls: MtnormLanguageServer) -> None:
             ls.cache.extra_glossaries = (*ls.cache.extra_glossaries, target)
         ls.reload()
         return done
+
+
+def _safely(job: Any) -> None:
+    try:
+        job()
+    except Exception:  # a warm-up that fails is retried by the first real check
+        log.exception("warm-up failed")
 
 
 def _argument(args: tuple[Any, ...], keys: tuple[str, ...]) -> dict[str, str]:

@@ -110,6 +110,26 @@ class MtnormLanguageServer(LanguageServer):
         base = self.cache.root or (document.parent if document else None)
         return base / USER_GLOSSARY if base is not None else None
 
+    def warm_up(self) -> None:
+        """Build the workspace's Normalizer and run it once, off the event loop.
+
+        The engine loads word lists and models lazily on its first check (seconds); doing that
+        right after ``initialized`` keeps it out of the user's first diagnostics.
+        """
+        root = self.cache.root
+        normalizer = self.cache.get(root / "_" if root is not None else None)
+        if normalizer is not None:
+            normalizer.check("Warm-up: poisoned with «Newbie».. ")
+
+    def shutdown(self) -> None:
+        """Stop quickly on exit: drop pending checks instead of waiting for them."""
+        for task in self.pending.values():
+            task.cancel()
+        if self._thread_pool is not None:
+            self._thread_pool.shutdown(wait=False, cancel_futures=True)
+            self._thread_pool = None  # so pygls does not wait for a check still running
+        super().shutdown()
+
     # -- checking ------------------------------------------------------------------------------
 
     def check_text(self, path: Path | None, text: str) -> tuple[Report, LineIndex] | None:

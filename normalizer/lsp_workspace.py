@@ -30,9 +30,10 @@ CONFIG_NAME = "config.yaml"
 
 log = logging.getLogger(__name__)
 
-# Builds a Normalizer from a config path (None: the engine's own default lookup) and extra
-# glossary files. The default calls ``Normalizer.from_config``; tests may pass their own.
-Factory = Callable[[Path | None, Sequence[Path]], Any]
+# Builds a Normalizer from a config path (None: the packaged defaults), extra glossary files and
+# the folder the lookup started from. The default calls ``Normalizer.from_config``; tests may pass
+# their own.
+Factory = Callable[[Path | None, Sequence[Path], Path | None], Any]
 
 
 def find_config(folder: Path, root: Path | None = None) -> Path | None:
@@ -76,10 +77,16 @@ def config_glossary_paths(config: Path) -> list[Path]:
     return out
 
 
-def _default_factory(config: Path | None, extra: Sequence[Path]) -> Any:
+def _default_factory(config: Path | None, extra: Sequence[Path], start: Path | None) -> Any:
     from . import Normalizer
 
-    return Normalizer.from_config(config, glossaries=tuple(str(p) for p in extra))
+    glossaries = tuple(str(p) for p in extra)
+    if config is None and start is not None:
+        # Without ``start`` the engine would look from the editor's current folder, which has
+        # nothing to do with the document; from the document's folder it finds no config (we
+        # just looked) and falls back to the packaged defaults.
+        return Normalizer.from_config(None, glossaries=glossaries, start=start)
+    return Normalizer.from_config(config, glossaries=glossaries)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,18 +134,19 @@ class NormalizerCache:
     def get(self, document: Path | None) -> Any | None:
         """The Normalizer for a document, loading its config on first use (None: never loaded)."""
         config = self.config_for(document)
-        with self._lock:
+        with self._lock:  # held while building, so a warm-up and a first check build it once
             slot = self._slots.get(config)
-        if slot is None:
-            self.load(config)
-            slot = self._slots[config]
-        return slot.normalizer
+            if slot is None:
+                self.load(config, document.parent if document is not None else self.root)
+                slot = self._slots[config]
+            return slot.normalizer
 
-    def load(self, config: Path | None) -> LoadResult:
+    def load(self, config: Path | None, start: Path | None = None) -> LoadResult:
         """(Re)build the Normalizer of one config; on failure keep the last good one."""
         extra = [p for p in self.extra_glossaries if p.is_file()]
+        start = start or self.root or Path.home()
         try:
-            normalizer = self._factory(config, extra)
+            normalizer = self._factory(config, extra, start)
         except MtnormError as exc:
             problems = exc.problems or (Problem(str(config or ""), 0, 0, str(exc)),)
             return self._store(config, None, tuple(problems))
