@@ -13,7 +13,7 @@ from typing import Any
 
 from normalizer.errors import GlossaryError, Problem
 
-__all__ = ["TbxConcept", "read_csv_rows", "read_tbx_terms"]
+__all__ = ["TbxConcept", "read_csv_rows", "read_languagetool_lines", "read_tbx_terms"]
 
 _HEADER_NAMES = {
     "wrong": {"wrong", "incorrect", "variant", "variants", "from", "source", "bad", "avoid"},
@@ -163,3 +163,27 @@ def read_tbx_terms(
             ]
         )
     return concepts, src
+
+
+def read_languagetool_lines(
+    path: str, text: str
+) -> Iterator[tuple[int, list[str], list[str], str]]:
+    """``replace.txt`` lines as (line, wrong forms, right forms, message); skips ``#`` lines."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip("\r")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        body, _, message = line.partition("\t")
+        if "=" not in body:
+            why = "expected 'wrong=right'; add '=' and the replacement"
+            raise GlossaryError(problems=[Problem(path, number, 1, why)])
+        wrongs, _, rights = body.partition("=")
+        choices = [r.strip() for r in rights.split("|") if r.strip()]
+        if not choices:
+            raise GlossaryError(
+                problems=[Problem(path, number, len(wrongs) + 2, "empty replacement")]
+            )
+        note = message.strip()
+        if note.startswith(("http://", "https://")):
+            note = f"See {note}"
+        yield number, wrongs.split("|"), choices, note

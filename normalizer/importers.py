@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from normalizer.errors import GlossaryError, InputError, MtnormError, Problem
-from normalizer.import_readers import read_csv_rows, read_tbx_terms
+from normalizer.import_readers import read_csv_rows, read_languagetool_lines, read_tbx_terms
 
 __all__ = [
     "FORMATS",
@@ -160,44 +160,53 @@ def _vale_pattern(key: str, ignorecase: bool, nonword: bool) -> str:
     return f"(?{'i' if ignorecase else '-i'}:{body})"
 
 
-def import_vale(path: str | Path, warnings: Warnings = None) -> dict[str, Any]:
-    """A Vale ``extends: substitution`` rule file as a glossary named ``<folder>-<file stem>``."""
+def _key_position(mapping: Any, key: Any) -> tuple[int, int]:
+    """1-based line and column of ``key`` in a ruamel.yaml round-trip map."""
+    line, column = mapping.lc.key(key)
+    return line + 1, column + 1
+
+
+def _load_vale_rule(p: str, text: str) -> tuple[Any, Any]:
+    """The rule map and its ``swap`` map, checked: a substitution rule with a non-empty swap."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    p, text = str(path), _read_text(path)
     try:
         data = YAML(typ="rt").load(text)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise GlossaryError(problems=[Problem(p, line, col, f"YAML syntax error: {exc}")]) from None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise GlossaryError(
+            problems=[Problem(p, line, col, f"YAML syntax error: {problem}")]
+        ) from None
     if not isinstance(data, dict) or data.get("extends") != "substitution":
         raise GlossaryError(
             problems=[Problem(p, 1, 1, "not a Vale rule with 'extends: substitution'")]
         )
     swap = data.get("swap")
     if not isinstance(swap, dict) or not swap:
-        line = data.lc.key("swap")[0] + 1 if "swap" in data else 1
+        line = _key_position(data, "swap")[0] if "swap" in data else 1
         raise GlossaryError(
             problems=[Problem(p, line, 1, "'swap' must be a non-empty map wrong: right")]
         )
+    return data, swap
+
+
+def import_vale(path: str | Path, warnings: Warnings = None) -> dict[str, Any]:
+    """A Vale ``extends: substitution`` rule file as a glossary named ``<folder>-<file stem>``."""
+    p = str(path)
+    data, swap = _load_vale_rule(p, _read_text(path))
     ignorecase = bool(data.get("ignorecase", False))
     nonword = bool(data.get("nonword", False))
     fixes = isinstance(data.get("action"), dict) and data["action"].get("name") == "replace"
     builder = _Builder(p, warnings)
     for key, right in swap.items():
-        line, col = (n + 1 for n in swap.lc.key(key))
+        line, col = _key_position(swap, key)
         key, right = str(key), str(right)
         if re.search(r"\$\d|\\\d", right):
-            _warn(
-                warnings,
-                p,
-                line,
-                col,
-                f"replacement '{right}' uses regex groups, "
-                "which format v1 cannot express; rule skipped",
-            )
+            why = f"replacement '{right}' uses regex groups, which format v1 cannot express"
+            _warn(warnings, p, line, col, why + "; rule skipped")
             continue
         literal = not _REGEX_META.search(key)
         if literal and ignorecase and not nonword:
@@ -282,34 +291,16 @@ def import_languagetool(path: str | Path, warnings: Warnings = None) -> dict[str
     """A LanguageTool ``replace.txt``: ``wrong1|wrong2=right1|right2[<TAB>message]`` lines."""
     p = str(path)
     builder = _Builder(p, warnings)
-    for number, raw in enumerate(_read_text(path).splitlines(), start=1):
-        line = raw.rstrip("\r")
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        body, _, message = line.partition("\t")
-        if "=" not in body:
-            raise GlossaryError(
-                problems=[
-                    Problem(p, number, 1, "expected 'wrong=right'; add '=' and the replacement")
-                ]
-            )
-        wrongs, _, rights = body.partition("=")
-        choices = [r.strip() for r in rights.split("|") if r.strip()]
-        if not choices:
-            raise GlossaryError(problems=[Problem(p, number, len(wrongs) + 2, "empty replacement")])
-        note = message.strip()
-        if note.startswith(("http://", "https://")):
-            note = f"See {note}"
+    for number, wrongs, choices, note in read_languagetool_lines(p, _read_text(path)):
         if len(choices) > 1:
             note = "; ".join(filter(None, [note, "alternatives: " + ", ".join(choices)]))
         # Several replacements: a person must choose, so the entry only suggests.
         action = "suggest" if len(choices) > 1 else None
-        for wrong in wrongs.split("|"):
+        for wrong in wrongs:
             builder.add(wrong, choices[0], number, note=note or None, action=action)
+    name = Path(p).name
     return build_document(
-        Path(p).stem,
-        builder.entry_list(),
-        description=f"Imported from LanguageTool file {Path(p).name}.",
+        Path(p).stem, builder.entry_list(), description=f"Imported from LanguageTool file {name}."
     )
 
 
@@ -331,7 +322,8 @@ def import_files(
     **options: Any,
 ) -> dict[str, Any]:
     """Import every file of ``paths`` and merge them into one glossary (ids kept unique)."""
-    docs, problems = [], []
+    docs: list[dict[str, Any]] = []
+    problems: list[Problem] = []
     for path in paths:
         try:
             docs.append(FORMATS[fmt](path, warnings, **options))
