@@ -81,18 +81,19 @@ def _commands(tmp_path: Path) -> dict[str, tuple[list[str], list[str]]]:
     py = sys.executable
     cmds = {"driver": ([py, str(driver)], [py, str(driver), "-"])}
     if _has_cli():
-        cli = [py, "-m", "normalizer", "fix"]
+        # the write path is under test, not the engine: the slow suspect stage stays off
+        cli = [py, "-m", "normalizer", "fix", "--ignore", "suspect", "--no-progress"]
         cmds["cli"] = ([*cli, "--in-place", "-j", "2"], [*cli, "-"])
     return cmds
 
 
 def _make_corpus(root: Path, n: int, rng: random.Random) -> dict[Path, bytes]:
-    """``n`` files in a few folders, sizes from a line to ~40 KB, all reproducible."""
+    """``n`` files in a few folders, sizes from a line to ~5 KB, all reproducible."""
     old: dict[Path, bytes] = {}
     for i in range(n):
         folder = root / f"d{i % 7}"
         folder.mkdir(exist_ok=True)
-        lines = [rng.choice(LINES) for _ in range(rng.choice([1, 5, 50, 400]))]
+        lines = [rng.choice(LINES) for _ in range(rng.choice([1, 5, 20, 80]))]
         data = f"File {i}.\n{''.join(lines)}".encode()
         path = folder / f"f{i:04d}.txt"
         path.write_bytes(data)
@@ -192,12 +193,12 @@ def test_sigkill_never_loses_a_file(tmp_path: Path, writer: str, size: str) -> N
     in_place, stdin_fix = cmds[writer]
     root = tmp_path / "corpus"
     root.mkdir()
-    n, rounds = (2000, 40) if size == "long" else (200, 10)
+    n, rounds = (2000, 40) if size == "long" else (200, 6)
     old = _make_corpus(root, n, random.Random(42))
     start = time.monotonic()
     kills = _kill_rounds(in_place, root, old, rounds)
     assert kills >= rounds // 2  # the kills did land while files were being written
-    _check_against_stdin(stdin_fix, old, 8 if size == "short" else 40)
+    _check_against_stdin(stdin_fix, old, 4 if size == "short" else 40)
     changed = sum(path.read_bytes() != data for path, data in old.items())
     assert changed > n // 2
     leftovers = [p for p in root.rglob("*") if p.name.endswith(TEMP_SUFFIX)]
