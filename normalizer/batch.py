@@ -14,6 +14,7 @@ an error; the other files go on.
 from __future__ import annotations
 
 import difflib
+import functools
 import glob
 import os
 from collections import deque
@@ -386,21 +387,21 @@ def _results(
             yield _safe_call(process, path)
         return
     pool: Executor
-    call: Callable[..., FileResult]
+    call: Callable[[Path], FileResult]
     if executor == "process":
         # the processor (and its compiled Normalizer) is pickled once per worker, not per file
         pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(process,))
-        call, args = _call_worker, ()
+        call = _call_worker
     else:
         pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="mtnorm")
-        call, args = _safe_call, (process,)
+        call = functools.partial(_safe_call, process)
     # A bounded window of pending files keeps memory flat over huge trees while keeping every
     # worker busy; results still come out in input order.
     window = jobs * 4
     pending: deque[tuple[Path, Future[FileResult]]] = deque()
     try:
         for path in paths:
-            pending.append((path, pool.submit(call, *args, path)))
+            pending.append((path, pool.submit(call, path)))
             if len(pending) >= window:
                 yield _resolve(*pending.popleft())
         while pending:

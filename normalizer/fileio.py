@@ -26,6 +26,7 @@ __all__ = [
     "EncodingInfo",
     "TEMP_SUFFIX",
     "atomic_write",
+    "decode_utf8",
     "is_binary",
     "read_text",
     "sweep_stale_temps",
@@ -67,26 +68,32 @@ def read_text(path: str | os.PathLike[str]) -> tuple[str, EncodingInfo]:
     """
     name = os.fspath(path)
     data = _read_bytes(name)
-    if data.startswith(_UTF16_BOMS):
-        raise InputError(
-            problems=[
-                Problem(
-                    name, 1, 1, f"the file is UTF-16, not UTF-8; {_convert_hint(name, 'UTF-16')}"
-                )
-            ]
-        )
+    _refuse_utf16(name, data)  # before the NUL test: UTF-16 text is full of NUL bytes
     if is_binary(data):
-        offset = data.index(b"\x00")
-        raise BinaryFileError(
-            problems=[
-                Problem(name, 0, 0, f"binary file (a NUL byte at byte offset {offset}); skipped")
-            ]
-        )
+        offset = data.index(0)
+        msg = f"binary file (a NUL byte at byte offset {offset}); skipped"
+        raise BinaryFileError(problems=[Problem(name, 0, 0, msg)])
+    text = decode_utf8(data, name)
+    return text, EncodingInfo("utf-8", text.startswith("\ufeff"), len(data))
+
+
+def decode_utf8(data: bytes, name: str = "<stdin>") -> str:
+    """Decode ``data`` (read from ``name``, a file or standard input) as strict UTF-8.
+
+    A BOM stays in the text as U+FEFF. Invalid UTF-8 or UTF-16 raises :class:`InputError`
+    with the line, column and byte offset of the first bad byte and a conversion hint.
+    """
+    _refuse_utf16(name, data)
     try:
-        text = data.decode("utf-8")  # strict; "utf-8" (not "utf-8-sig") keeps a BOM as U+FEFF
+        return data.decode("utf-8")  # strict; "utf-8" (not "utf-8-sig") keeps a BOM as U+FEFF
     except UnicodeDecodeError as exc:
         raise _decode_error(name, data, exc) from None
-    return text, EncodingInfo("utf-8", text.startswith("\ufeff"), len(data))
+
+
+def _refuse_utf16(name: str, data: bytes) -> None:
+    if data.startswith(_UTF16_BOMS):
+        hint = _convert_hint(name, "UTF-16")
+        raise InputError(problems=[Problem(name, 1, 1, f"the file is UTF-16, not UTF-8; {hint}")])
 
 
 def _read_bytes(name: str) -> bytes:

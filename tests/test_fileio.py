@@ -17,6 +17,7 @@ from normalizer.fileio import (
     TEMP_SUFFIX,
     BinaryFileError,
     atomic_write,
+    decode_utf8,
     is_binary,
     read_text,
     sweep_stale_temps,
@@ -227,3 +228,12 @@ def test_write_then_read_round_trips_any_text(tmp_path_factory, text: str) -> No
             read_text(f)
     else:
         assert read_text(f)[0] == text
+
+
+def test_decode_utf8_for_standard_input() -> None:
+    assert decode_utf8("\ufeffок".encode()) == "\ufeffок"
+    with pytest.raises(InputError) as info:
+        decode_utf8(b"line\n\xff", "<stdin>")
+    (problem,) = info.value.problems
+    assert (problem.path, problem.line, problem.column) == ("<stdin>", 2, 1)
+    assert "byte offset 5" in problem.message
