@@ -11,6 +11,7 @@ Stages run against the original text, in priority order (earlier wins overlappin
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -122,10 +123,15 @@ class Normalizer:
                     suggestions.append(item)
             else:
                 self._route(item, self._cleanup_default(item.rule), proposed, suggestions)
+        protected = protected_spans(text)
+        if protected:
+            proposed = [e for e in proposed if not _inside(e.start, e.end, protected)]
+            suggestions = [x for x in suggestions if not _inside(x.start, x.end, protected)]
         kept, skipped = select_by_priority(proposed)
         suggestions.extend(_unsubsumed(skipped, kept))
         # spans already reported (edits, or glossary/cleanup findings at warn) are not suspects
         covered = [(e.start, e.end) for e in kept] + [(s.start, s.end) for s in suggestions]
+        covered += protected
         suggestions.extend(self._suspects(text, covered, source))
         if self.apply_suggestions is not None:
             kept, suggestions = self._promote(kept, suggestions)
@@ -186,6 +192,23 @@ class Normalizer:
         merged, skipped = select_by_priority([*kept, *promoted])
         rest.extend(_unsubsumed(skipped, merged))
         return merged, rest
+
+
+_PROTECTED = re.compile(
+    r"\b(?:https?|ftp)://[^\s<>\"«»“”]+|\bwww\.[^\s<>\"«»“”]+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
+
+
+def protected_spans(text: str) -> list[tuple[int, int]]:
+    """URLs and e-mail addresses: no rule edits inside them (a term in a URL is not prose)."""
+    if "://" not in text and "www." not in text and "@" not in text:
+        return []
+    return [m.span() for m in _PROTECTED.finditer(text)]
+
+
+def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start < b and a < end or a <= start < b for a, b in spans)
 
 
 def _unsubsumed(skipped: Sequence[Edit], kept: Sequence[Edit]) -> list[Suggestion]:

@@ -80,3 +80,11 @@ def test_bytes_outside_edits_untouched_crlf_bom() -> None:
     n = Normalizer([GLOSSARY], select=["t"])
     text = "\ufeffpoison Newbie\r\n  trailing  \r\nno final newline"
     assert n.fix(text).text == "\ufeffpoison Novichok\r\n  trailing  \r\nno final newline"
+
+
+def test_urls_and_emails_are_not_edited() -> None:
+    n = Normalizer([GLOSSARY])
+    text = "see https://example.com/poison/Newbie..html or newbie@poison.org; poison «Newbie».."
+    report = n.fix(text)
+    assert report.text == "see https://example.com/poison/Newbie..html or newbie@poison.org; poison Novichok."
+    assert all(s.start > text.index("; ") for s in report.suggestions)
