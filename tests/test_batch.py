@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from normalizer import fileio
 from normalizer.batch import (
@@ -20,6 +22,7 @@ from normalizer.batch import (
     run_batch,
 )
 from normalizer.edits import Edit, Report, apply_edits
+from normalizer.errors import InputError
 
 
 class FakeNormalizer:
@@ -275,3 +278,28 @@ def test_summary_line(tmp_path: Path, capsys) -> None:
 def test_make_processor_rejects_unknown_mode() -> None:
     with pytest.raises(ValueError):
         make_processor(FakeNormalizer(), mode="sideways")  # type: ignore[arg-type]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    outcomes=st.lists(st.sampled_from(["ok", "raise", "bug", "slow"]), max_size=25),
+    jobs=st.integers(1, 4),
+)
+def test_run_batch_keeps_order_and_contains_failures(outcomes: list[str], jobs: int) -> None:
+    paths = [Path(f"{i}-{o}") for i, o in enumerate(outcomes)]
+
+    def process(path: Path) -> FileResult:
+        kind = path.name.split("-")[1]
+        if kind == "raise":
+            raise InputError(f"{path}: unreadable")
+        if kind == "bug":
+            raise KeyError("oops")
+        if kind == "slow":
+            time.sleep(0.003)
+        return FileResult(path, "unchanged")
+
+    results = list(run_batch(paths, process, jobs=jobs))
+    assert [r.path for r in results] == paths
+    for r, o in zip(results, outcomes, strict=True):
+        assert (r.status == "error") == (o in ("raise", "bug"))
+        assert (r.error is not None) == (r.status == "error")

@@ -237,3 +237,13 @@ def test_decode_utf8_for_standard_input() -> None:
     (problem,) = info.value.problems
     assert (problem.path, problem.line, problem.column) == ("<stdin>", 2, 1)
     assert "byte offset 5" in problem.message
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another owner")
+def test_atomic_write_keeps_owner(tmp_path: Path) -> None:
+    f = tmp_path / "owned.txt"
+    f.write_text("old")
+    os.chown(f, 4321, 4322)
+    atomic_write(f, "new")
+    st_ = f.stat()
+    assert (st_.st_uid, st_.st_gid) == (4321, 4322) and f.read_text() == "new"
