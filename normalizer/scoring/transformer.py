@@ -220,14 +220,30 @@ class _LMScorer:
                 return int(tok_id)
         return 0
 
-    def _forward(self, rows: Sequence[Sequence[int]]) -> Any:
-        """Log-softmax over the vocabulary for right-padded ``rows``, in float32."""
+    def _forward(self, rows: Sequence[Sequence[int]], keep: Sequence[int] | None = None) -> Any:
+        """Logits for right-padded ``rows``; with ``keep``, only at those sequence positions.
+
+        Keeping only the positions we read matters: the vocabulary projection and a float32
+        softmax over every position of a 50k vocabulary cost more than the model body.
+        """
         width = max(len(r) for r in rows)
         pad = self._pad_id()
         ids = torch.tensor([list(r) + [pad] * (width - len(r)) for r in rows])
         mask = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
-        logits = self.model(input_ids=ids, attention_mask=mask).logits
-        return logits.float().log_softmax(-1)
+        if keep is None:
+            return self.model(input_ids=ids, attention_mask=mask).logits
+        where = torch.tensor(list(keep))
+        if self._keeps_logits():
+            return self.model(input_ids=ids, attention_mask=mask, logits_to_keep=where).logits
+        return self.model(input_ids=ids, attention_mask=mask).logits[:, where]
+
+    def _keeps_logits(self) -> bool:
+        import inspect
+
+        try:
+            return "logits_to_keep" in inspect.signature(self.model.forward).parameters
+        except (TypeError, ValueError):
+            return False
 
 
 def _overlaps(offset: tuple[int, int], m: Any) -> bool:
@@ -249,13 +265,22 @@ class CausalLMScorer(_LMScorer):
         return start, length
 
     def _logprobs(self, items: Sequence[_Item]) -> list[list[float]]:
-        logp = self._forward([it.ids for it in items])
+        # logits at position p - 1 predict token p; position 0 (no start token) has none: NaN
+        keep = sorted({p - 1 for it in items for p in it.positions if p > 0})
+        if not keep:
+            return [[math.nan] * len(it.positions) for it in items]
+        column = {pos: k for k, pos in enumerate(keep)}
+        logits = self._forward([it.ids for it in items], keep)
         out = []
         for row, it in enumerate(items):
-            # logits at position p - 1 predict token p; position 0 (no start token) has none: NaN
-            out.append(
-                [float(logp[row, p - 1, it.ids[p]]) if p else math.nan for p in it.positions]
-            )
+            lps = []
+            for p in it.positions:
+                if p == 0:
+                    lps.append(math.nan)
+                    continue
+                vec = logits[row, column[p - 1]].float().log_softmax(-1)
+                lps.append(float(vec[it.ids[p]]))
+            out.append(lps)
         return out
 
 
@@ -289,7 +314,8 @@ class MaskedLMScorer(_LMScorer):
         out: list[list[float]] = [[] for _ in items]
         size = self.options.batch_size
         for a in range(0, len(rows), size):
-            logp = self._forward(rows[a : a + size])
+            logits = self._forward(rows[a : a + size])
             for j, (k, p) in enumerate(where[a : a + size]):
-                out[k].append(float(logp[j, p, items[k].ids[p]]))
+                vec = logits[j, p].float().log_softmax(-1)  # only where the mask is
+                out[k].append(float(vec[items[k].ids[p]]))
         return out
