@@ -421,3 +421,24 @@ def test_real_engine_seed_article_same_fixes_in_markdown_and_jsonl(engine: objec
 )
 def test_markdown_cases(doc: str, expected: str) -> None:
     assert process_document(FakeNormalizer(), doc, "markdown", fix=True).text == expected
+
+
+def test_xliff_entities_are_never_expanded() -> None:
+    # a billion-laughs subset and an external entity: read as written, never expanded or fetched
+    doc = (
+        '<?xml version="1.0"?>\n<!DOCTYPE xliff [<!ENTITY a "Newbie Newbie">'
+        '<!ENTITY b "&a;&a;&a;&a;"><!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        '<xliff version="1.2"><file><body><trans-unit id="1"><source>s</source>'
+        "<target>&b; &x; Newbie..</target></trans-unit></body></file></xliff>\n"
+    )
+    report = process_document(FakeNormalizer(), doc, "xliff", fix=True)
+    assert report.text == doc.replace("&x; Newbie..", "&x; Novichok.")
+
+
+def test_lone_surrogate_in_xml_is_an_input_error() -> None:
+    doc = (
+        '<xliff><file><body><trans-unit id="1"><target>\ud800</target></trans-unit>'
+        "</body></file></xliff>"
+    )
+    with pytest.raises(InputError):
+        process_document(FakeNormalizer(), doc, "xliff", fix=True)

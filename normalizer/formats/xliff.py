@@ -64,7 +64,7 @@ def parse_check(text: str, path: str) -> None:
         resolve_entities=False, no_network=True, load_dtd=False, encoding="utf-8"
     )
     try:
-        root = etree.fromstring(text.encode("utf-8"), parser)
+        root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (0, 0)
         raise InputError(
