@@ -11,7 +11,7 @@ import pytest
 
 from normalizer.edits import Edit, Report, apply_edits
 from normalizer.errors import ConfigError, InputError
-from normalizer.formats import FORMATS, detect_format, process_document, segments
+from normalizer.formats import FORMATS, Checker, detect_format, process_document, segments
 from normalizer.formats.jsonl import escape_json
 from normalizer.formats.po import escape_po
 
@@ -43,7 +43,7 @@ def read(name: str) -> str:
         return f.read()
 
 
-def run(name: str, *, fix: bool = True, normalizer: object | None = None) -> Report:
+def run(name: str, *, fix: bool = True, normalizer: Checker | None = None) -> Report:
     fmt, fields = CASES[name]
     return process_document(normalizer or FakeNormalizer(), read(name), fmt, fix=fix, fields=fields)
 
@@ -340,7 +340,7 @@ def test_text_format_is_the_engine_itself() -> None:
 
 
 @pytest.fixture(scope="module")
-def engine() -> object:
+def engine() -> Checker:
     config = REPO / "config.yaml"
     if not config.exists():
         pytest.skip("no config.yaml in the repository")
@@ -349,7 +349,7 @@ def engine() -> object:
     return Normalizer.from_config(config)
 
 
-def test_real_engine_markdown_article(engine: object) -> None:
+def test_real_engine_markdown_article(engine: Checker) -> None:
     doc = (
         "# Companions of Navalny held talks\n\n"
         "He was poisoned with «Newbie», say European media outlets..\n\n"
@@ -363,7 +363,7 @@ def test_real_engine_markdown_article(engine: object) -> None:
     assert process_document(engine, out, "markdown", fix=True).text == out
 
 
-def test_real_engine_html_and_xliff(engine: object) -> None:
+def test_real_engine_html_and_xliff(engine: Checker) -> None:
     page = "<p>Held in «Sailor silence» &amp; poisoned with «Newbie»</p><code>«Newbie»</code>"
     out = process_document(engine, page, "html", fix=True).text
     assert "&amp; poisoned with Novichok</p><code>«Newbie»</code>" in out
@@ -374,13 +374,13 @@ def test_real_engine_html_and_xliff(engine: object) -> None:
     assert "<alt-trans><target>Newbie in alt-trans</target></alt-trans>" in report.text
 
 
-def test_real_engine_seed_article_same_fixes_in_markdown_and_jsonl(engine: object) -> None:
+def test_real_engine_seed_article_same_fixes_in_markdown_and_jsonl(engine: Checker) -> None:
     seed = REPO / "examples" / "navalny-mt.txt"
     if not seed.exists():
         pytest.skip("no seed article")
     with open(seed, encoding="utf-8", newline="") as f:
         article = f.read()
-    plain = engine.fix(article)  # type: ignore[attr-defined]
+    plain = engine.fix(article)
     assert plain.edits
     # plain paragraphs are Markdown paragraphs: the format layer must not change the outcome
     assert process_document(engine, article, "markdown", fix=True).text == plain.text
