@@ -99,9 +99,9 @@ def test_repeated_line_reports_the_repeat_within_window() -> None:
     [s] = run_cleanup(text, ["repeated-line"])
     assert isinstance(s, Suggestion)
     assert (s.start, s.text, s.message) == (24, "Headline here", "line repeats line 1")
-    far = "Headline here\n" + "".join(f"line {i}\n" for i in range(5)) + "Headline here\n"
+    far = "Headline here\n" + "".join(f"line {i}\n" for i in range(10)) + "Headline here\n"
     assert run_cleanup(far, ["repeated-line"]) == []
-    assert len(run_cleanup(far, ["repeated-line"], {"cleanup/repeated-line": {"window": 6}})) == 1
+    assert len(run_cleanup(far, ["repeated-line"], {"cleanup/repeated-line": {"window": 11}})) == 1
 
 
 def test_seed_article() -> None:
