@@ -17,6 +17,7 @@ import difflib
 import functools
 import glob
 import os
+import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -33,6 +34,7 @@ from .fileio import BinaryFileError, atomic_write, read_text, sweep_stale_temps
 __all__ = [
     "FileResult",
     "Mode",
+    "PROCESS_MIN_BYTES",
     "Processor",
     "Status",
     "Summary",
@@ -356,16 +358,21 @@ def run_batch(
     *,
     jobs: int = 1,
     progress: bool = False,
-    executor: Literal["thread", "process"] = "thread",
+    executor: Literal["auto", "thread", "process"] = "auto",
 ) -> Iterator[FileResult]:
     """Yield ``process(file)`` for each file, in input order, ``jobs`` at a time.
 
-    Threads by default: the engine's scan releases the GIL, and threads share one compiled
-    Normalizer (see ``bench/batch_scaling.py`` for the measurements). ``executor="process"``
-    needs a picklable ``process`` (a :class:`Processor` is). With ``progress``, a progress bar
-    is drawn on stderr when it is a terminal, and the summary line is written there at the end.
+    ``executor="auto"`` uses worker processes for a batch of at least ``PROCESS_MIN_BYTES``
+    when ``process`` pickles (a :class:`Processor` does), threads otherwise. Why: profiling
+    shows most of a file's time in Python-level rules that hold the GIL (only the automaton
+    scan and ``regex`` matching release it), so threads barely scale, while a worker process
+    costs well under a second to start (``bench/batch_scaling.py`` measures both).
+    With ``progress``, a progress bar is drawn on stderr when it is a terminal, and the
+    summary line is written there at the end.
     """
     paths = list(files)
+    if executor == "auto":
+        executor = _choose_executor(paths, process, jobs)
     summary = Summary()
     bar = _ProgressBar(len(paths)) if progress else None
     try:
@@ -377,6 +384,32 @@ def run_batch(
     finally:
         if bar is not None:
             bar.close(summary)
+
+
+PROCESS_MIN_BYTES = 1 << 20
+
+
+def _choose_executor(
+    paths: list[Path], process: Callable[[Path], FileResult], jobs: int
+) -> Literal["thread", "process"]:
+    """Processes when there is enough work to pay for starting them and they can get ``process``."""
+    if jobs <= 1 or len(paths) < 2 * jobs:
+        return "thread"
+    total = 0
+    for path in paths:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            continue  # reported when the file is processed
+        if total >= PROCESS_MIN_BYTES:
+            break
+    if total < PROCESS_MIN_BYTES:
+        return "thread"
+    try:
+        pickle.dumps(process)
+    except Exception:  # a closure or an unpicklable engine: threads still work
+        return "thread"
+    return "process"
 
 
 def _results(

@@ -303,3 +303,21 @@ def test_run_batch_keeps_order_and_contains_failures(outcomes: list[str], jobs: 
     for r, o in zip(results, outcomes, strict=True):
         assert (r.status == "error") == (o in ("raise", "bug"))
         assert (r.error is not None) == (r.status == "error")
+
+
+def test_auto_executor_picks_processes_only_for_big_picklable_batches(tmp_path: Path) -> None:
+    from normalizer.batch import PROCESS_MIN_BYTES, _choose_executor
+
+    big = "Newbie text.\n" * (PROCESS_MIN_BYTES // 13 // 3 + 1)
+    _tree(tmp_path, {f"{i}.txt": big for i in range(4)})
+    files = discover([tmp_path])
+    picklable = make_processor(FakeNormalizer(), mode="fix")
+    assert _choose_executor(files, picklable, 2) == "process"
+    assert _choose_executor(files, picklable, 1) == "thread"
+    assert _choose_executor(files[:1], picklable, 2) == "thread"  # too few files
+    assert _choose_executor(files, lambda p: FileResult(p, "unchanged"), 2) == "thread"
+    small = tmp_path / "small"
+    _tree(small, {f"{i}.txt": "x" for i in range(8)})
+    assert _choose_executor(discover([small]), picklable, 2) == "thread"
+    results = list(run_batch(files, picklable, jobs=2))  # auto: processes, same results
+    assert [r.status for r in results] == ["changed"] * 4
