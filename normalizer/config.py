@@ -169,7 +169,9 @@ def parse_config(text: str, path: Path) -> Config:
         bad(root.value["rules"][1], "'rules' must map rule ids to fix, warn or off")
         rules = {}
     for rid, (pos, node) in (root.value["rules"][1].value.items() if rules else []):
-        if node.value not in LEVELS:
+        if node.value is False:  # YAML 1.1 reads a bare `off` as false
+            rules[rid] = "off"
+        elif node.value not in LEVELS:
             bad(node, f"rule {rid!r}: level must be fix, warn or off, not {node.value!r}")
     model = values.get("model") or {}
     if not isinstance(model, dict):
