@@ -128,13 +128,22 @@ def _decode_error(name: str, data: bytes, exc: UnicodeDecodeError) -> InputError
 
 
 def _guess_encoding(data: bytes) -> str:
-    """A likely legacy encoding for a mending hint: WINDOWS-1251 for Cyrillic-looking bytes."""
-    high = [b for b in data[:65536] if b >= 0x80]
+    """A likely legacy encoding for a mending hint: WINDOWS-1251 for Cyrillic-looking bytes.
+
+    Russian in cp1251 is whole words of bytes 0xC0-0xFF; Western text in cp1252 has an accented
+    letter here and there between ASCII ones ("caf\xe9").
+    """
+    sample = data[:65536]
+    high = [i for i, b in enumerate(sample) if b >= 0x80]
     if not high:
         return "WINDOWS-1252"
-    # In cp1251, 0xC0-0xFF are the Cyrillic letters: Russian text is mostly those bytes.
-    cyrillic = sum(1 for b in high if b >= 0xC0)
-    return "WINDOWS-1251" if cyrillic / len(high) > 0.6 else "WINDOWS-1252"
+    in_runs = sum(
+        1
+        for i in high
+        if sample[i] >= 0xC0
+        and ((i > 0 and sample[i - 1] >= 0xC0) or (i + 1 < len(sample) and sample[i + 1] >= 0xC0))
+    )
+    return "WINDOWS-1251" if in_runs / len(high) > 0.6 else "WINDOWS-1252"
 
 
 def _convert_hint(name: str, encoding: str) -> str:

@@ -247,3 +247,17 @@ def test_atomic_write_keeps_owner(tmp_path: Path) -> None:
     atomic_write(f, "new")
     st_ = f.stat()
     assert (st_.st_uid, st_.st_gid) == (4321, 4322) and f.read_text() == "new"
+
+
+@pytest.mark.parametrize(
+    ("raw", "guess"),
+    [
+        ("Новичок и Матросская Тишина".encode("cp1251"), "WINDOWS-1251"),
+        ("café, naïve, déjà vu".encode("cp1252"), "WINDOWS-1252"),
+    ],
+)
+def test_hint_guesses_the_legacy_encoding(tmp_path: Path, raw: bytes, guess: str) -> None:
+    f = tmp_path / "legacy.txt"
+    f.write_bytes(raw)
+    with pytest.raises(InputError, match=f"iconv -f {guess} "):
+        read_text(f)
