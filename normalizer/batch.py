@@ -105,8 +105,10 @@ class Processor:
         path = Path(path)
         if self.backup_suffix and path.name.endswith(self.backup_suffix):
             return FileResult(path, "skipped", note=f"a backup file ({self.backup_suffix})")
+        stamp = None
         if self.mode == "in-place":
             self._sweep(path)
+            stamp = _stamp(path)
         try:
             text, _info = read_text(path)
         except BinaryFileError:
@@ -118,7 +120,7 @@ class Processor:
         if not changed:
             return FileResult(path, status, report)
         if self.mode == "in-place":
-            return self._write(path, report)
+            return self._write(path, report, stamp)
         if self.mode == "diff":
             return FileResult(path, status, report, output=unified_diff(path, report))
         return FileResult(path, status, report)
@@ -145,12 +147,25 @@ class Processor:
             self._swept.add(folder)
             sweep_stale_temps(folder)
 
-    def _write(self, path: Path, report: Report) -> FileResult:
+    def _write(self, path: Path, report: Report, stamp: tuple[int, ...] | None) -> FileResult:
+        if stamp is not None and _stamp(path) != stamp:
+            # saved by someone else (an editor) while we worked: their text wins
+            msg = f"{path}: the file changed while it was processed; not rewritten (run again)"
+            return FileResult(path, "error", report, error=msg)
         try:
             atomic_write(path, report.text, backup_suffix=self.backup_suffix)
         except MtnormError as exc:
             return FileResult(path, "error", report, error=str(exc))
         return FileResult(path, "changed", report, note="rewritten")
+
+
+def _stamp(path: Path) -> tuple[int, ...] | None:
+    """Identity and version of a file (inode, size, mtime), to notice a concurrent save."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None  # reading it will report why
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _formats_module() -> Any:

@@ -321,3 +321,17 @@ def test_auto_executor_picks_processes_only_for_big_picklable_batches(tmp_path: 
     assert _choose_executor(discover([small]), picklable, 2) == "thread"
     results = list(run_batch(files, picklable, jobs=2))  # auto: processes, same results
     assert [r.status for r in results] == ["changed"] * 4
+
+
+def test_a_file_saved_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
+    _tree(tmp_path, {"a.txt": "Newbie"})
+    target = tmp_path / "a.txt"
+
+    class SavesMeanwhile(FakeNormalizer):
+        def fix(self, text: str, source: str | None = None) -> Report:
+            target.write_text("the user's new text, Newbie")  # an editor saves mid-run
+            return super().fix(text, source)
+
+    (result,) = run_batch([target], make_processor(SavesMeanwhile(), mode="in-place"))
+    assert result.status == "error" and "changed while" in (result.error or "")
+    assert target.read_text() == "the user's new text, Newbie"
