@@ -48,9 +48,10 @@ def _register_documents(ls: MtnormLanguageServer) -> None:
     @ls.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     async def did_close(ls: MtnormLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        task = ls.pending.pop(uri, None)
-        if task is not None:
-            task.cancel()
+        for tasks in (ls.pending, ls.full_pending):
+            task = tasks.pop(uri, None)
+            if task is not None:
+                task.cancel()
         ls.checked.pop(uri, None)
         ls.ignored.pop(uri, None)
         if uri not in ls.problem_uris:

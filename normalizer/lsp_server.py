@@ -29,6 +29,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from . import __version__
 from .edits import Report
+from .lsp_chunks import ParagraphCache
 from .lsp_convert import SOURCE, IgnoreKey
 from .lsp_convert import diagnostics as report_diagnostics
 from .lsp_workspace import NormalizerCache
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DEBOUNCE_MS = 150
 DEFAULT_MAX_CHARS = 2_000_000
+DEFAULT_INCREMENTAL_ABOVE = 20_000  # characters; smaller documents are checked whole
 USER_GLOSSARY = "mtnorm-glossary.yaml"
 
 
@@ -75,6 +77,11 @@ class MtnormLanguageServer(LanguageServer):
         )
         self.debounce = (DEFAULT_DEBOUNCE_MS if debounce_ms is None else debounce_ms) / 1000
         self.max_chars = DEFAULT_MAX_CHARS
+        self.incremental_above = DEFAULT_INCREMENTAL_ABOVE
+        self.paragraphs: dict[int, tuple[Any, ParagraphCache]] = {}
+        self.running: dict[str, asyncio.Future[Any]] = {}
+        self.full_pending: dict[str, asyncio.Task[None]] = {}
+        self.full_delay = 1.0  # seconds idle before the exact whole-document pass
         self.glossary_file: Path | None = None
         self.cache = NormalizerCache()
         self.pending: dict[str, asyncio.Task[None]] = {}
@@ -85,12 +92,18 @@ class MtnormLanguageServer(LanguageServer):
     # -- configuration -------------------------------------------------------------------------
 
     def configure(self, options: Any, root: str | None) -> None:
-        """Apply ``initializationOptions`` (debounceMs, maxDocumentChars, glossaryFile)."""
+        """Apply ``initializationOptions``: debounceMs, maxDocumentChars, incrementalAbove
+        (check paragraph by paragraph above this many characters; -1: never), fullCheckDelayMs
+        (idle time before the exact whole-document pass of such a document), glossaryFile."""
         opts = options if isinstance(options, dict) else {}
         if isinstance(opts.get("debounceMs"), int | float):
             self.debounce = max(0.0, opts["debounceMs"] / 1000)
         if isinstance(opts.get("maxDocumentChars"), int):
             self.max_chars = opts["maxDocumentChars"]
+        if isinstance(opts.get("incrementalAbove"), int):
+            self.incremental_above = opts["incrementalAbove"]
+        if isinstance(opts.get("fullCheckDelayMs"), int | float):
+            self.full_delay = max(0.0, opts["fullCheckDelayMs"] / 1000)
         root_path = Path(root).resolve() if root else None
         if isinstance(opts.get("glossaryFile"), str):
             target = Path(opts["glossaryFile"]).expanduser()
@@ -123,7 +136,7 @@ class MtnormLanguageServer(LanguageServer):
 
     def shutdown(self) -> None:
         """Stop quickly on exit: drop pending checks instead of waiting for them."""
-        for task in self.pending.values():
+        for task in [*self.pending.values(), *self.full_pending.values()]:
             task.cancel()
         if self._thread_pool is not None:
             self._thread_pool.shutdown(wait=False, cancel_futures=True)
@@ -137,6 +150,12 @@ class MtnormLanguageServer(LanguageServer):
         normalizer = self.cache.get(path)
         if normalizer is None:
             return None
+        if 0 <= self.incremental_above < len(text):
+            key = id(normalizer)
+            entry = self.paragraphs.get(key)
+            if entry is None or entry[0] is not normalizer:
+                entry = self.paragraphs[key] = (normalizer, ParagraphCache(normalizer.check))
+            return entry[1].check(text), LineIndex(text)
         return normalizer.check(text), LineIndex(text)
 
     def notes_and_hrefs(self, path: Path | None) -> tuple[dict[str, str], dict[str, str]]:
@@ -164,9 +183,10 @@ class MtnormLanguageServer(LanguageServer):
 
     def schedule(self, uri: str, delay: float) -> None:
         """Check ``uri`` after ``delay`` seconds, replacing a check not yet started."""
-        old = self.pending.pop(uri, None)
-        if old is not None:
-            old.cancel()
+        for tasks in (self.pending, self.full_pending):
+            old = tasks.pop(uri, None)
+            if old is not None:
+                old.cancel()
         task = asyncio.get_running_loop().create_task(self._lint(uri, delay))
         self.pending[uri] = task
         task.add_done_callback(
@@ -184,9 +204,18 @@ class MtnormLanguageServer(LanguageServer):
         if len(text) > self.max_chars:
             self.publish(uri, version, [_too_large(len(text), self.max_chars)])
             return
+        previous = self.running.get(uri)
+        if previous is not None and not previous.done():
+            # One check per document at a time: a check cannot be interrupted, and the next one
+            # reuses its paragraphs, so waiting is cheaper than running both side by side.
+            await asyncio.wait([previous])
+            if self.workspace.get_text_document(uri).version != version:
+                return
         loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self.thread_pool, self.check_text, _path(uri), text)
+        self.running[uri] = future
         try:
-            result = await loop.run_in_executor(self.thread_pool, self.check_text, _path(uri), text)
+            result = await future
         except Exception as exc:  # an engine bug: say so once, keep serving
             log.exception("checking %s failed", uri)
             self.publish(uri, version, [_internal_error(exc)])
@@ -194,6 +223,28 @@ class MtnormLanguageServer(LanguageServer):
         if result is None or self.workspace.get_text_document(uri).version != version:
             return  # a newer version is (or will be) checked: the latest wins
         checked = _Checked(version, *result)
+        self.checked[uri] = checked
+        self.publish(uri, version, self.diagnostics_for(uri, checked))
+        if 0 <= self.incremental_above < len(text):
+            full = asyncio.get_running_loop().create_task(self._full(uri, version, text))
+            self.full_pending[uri] = full
+
+    async def _full(self, uri: str, version: int | None, text: str) -> None:
+        """Once the document rests, check it whole: rules that look across paragraphs (a
+        repeated headline) only show here; the paragraph pass gave the fast first answer."""
+        await asyncio.sleep(self.full_delay)
+        normalizer = self.cache.get(_path(uri))
+        if normalizer is None:
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            report = await loop.run_in_executor(self.thread_pool, normalizer.check, text)
+        except Exception:
+            log.exception("whole-document check of %s failed", uri)
+            return
+        if self.workspace.get_text_document(uri).version != version:
+            return
+        checked = _Checked(version, report, LineIndex(text))
         self.checked[uri] = checked
         self.publish(uri, version, self.diagnostics_for(uri, checked))
 
@@ -222,6 +273,7 @@ class MtnormLanguageServer(LanguageServer):
     def reload(self) -> None:
         """Rebuild Normalizers after a glossary or config change; show their problems; recheck."""
         self.cache.reload_all()
+        self.paragraphs.clear()
         by_uri: dict[str, list[lsp.Diagnostic]] = {}
         for problem in self.cache.problems():
             if problem.path:
