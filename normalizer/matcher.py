@@ -111,8 +111,18 @@ _TABLE = bytes(
     (ord(chr(b).lower()) if chr(b).isalnum() or b == 0x5F else 0x20) if b < 0x80 else b
     for b in range(256)
 )
+# For glossaries whose keys are all ASCII: every non-ASCII byte is a space too (no folding and
+# no masking needed; a non-ASCII neighbour is checked per candidate).
+_TABLE_ASCII_KEYS = _TABLE[:0x80] + b" " * 0x80
 _NONASCII_NONWORD = re.compile(r"[^\x00-\x7f\w]")  # re's \w is a subset of the spec's word
-_WS_RUN = re.compile(rb"[\t-\r\x1c-\x20]{2,}")  # str.isspace() in ASCII, and masks below
+# White space (str.isspace()) for finding runs to collapse: ASCII by one translate, the rest by
+# replacing each multi-byte space with as many ASCII spaces (only in texts that hold one).
+_WS_TABLE = bytes(0x20 if 9 <= b <= 13 or 0x1C <= b <= 0x20 else 0x78 for b in range(256))
+_WIDE_SPACE = re.compile(
+    "[" + "".join(c for c in map(chr, range(0x80, 0x3001)) if c.isspace()) + "]"
+)
+_SPACES = re.compile(rb" +")
+_KELVIN = "\u212a"  # the one non-ASCII character whose simple lower case is ASCII (k)
 # Neighbours that make a boundary without the apostrophe rules (the common case, no call needed).
 _PLAIN = frozenset(
     ' \t\n\r\f\v.,;:!?()[]{}<>"/\\|-+*=&%$#@~^`\u00ab\u00bb\u201c\u201d\u201e'
@@ -121,12 +131,11 @@ _PLAIN = frozenset(
 
 
 def _mask(m: re.Match[str]) -> str:
-    ch = m.group()
-    return ("\t" if ch.isspace() else "#") * len(ch.encode("utf-8"))
+    return "#" * len(m.group().encode("utf-8"))
 
 
-def _masked_bytes(folded: str) -> bytes:
-    """UTF-8 of folded text, non-ASCII non-word characters replaced by as many ASCII bytes."""
+def _masked(folded: str) -> bytes:
+    """UTF-8 of folded text, non-ASCII non-word characters replaced by as many ``#``."""
     if folded.isascii():
         return folded.encode("ascii")
     return _NONASCII_NONWORD.sub(_mask, folded).encode("utf-8")
@@ -134,7 +143,7 @@ def _masked_bytes(folded: str) -> bytes:
 
 def skeleton_key(key: str) -> bytes:
     """A normalized key as the automaton holds it: masked, translated, padded with spaces."""
-    return b" " + _masked_bytes(key).translate(_TABLE) + b" "
+    return b" " + _masked(key).translate(_TABLE) + b" "
 
 
 class _Runs:
@@ -151,15 +160,29 @@ class _Runs:
         return pos + (self.shifts[i - 1] if i else 0)
 
 
-def _haystack(raw: bytes, collapse: bool) -> tuple[bytes, _Runs | None]:
-    """The padded skeleton of ``raw`` (masked UTF-8), and its collapsed runs if any."""
-    skel = raw.translate(_TABLE)
-    if not collapse or _WS_RUN.search(raw) is None:
+def _space_runs(text: str, raw: bytes) -> list[tuple[int, int]]:
+    """Byte ranges of white-space runs of two bytes or more in ``raw``, the UTF-8 of ``text``."""
+    if not raw.isascii():
+        for wide in set(_WIDE_SPACE.findall(text)):
+            raw = raw.replace(wide.encode("utf-8"), b" " * len(wide.encode("utf-8")))
+    ws = raw.translate(_WS_TABLE)
+    runs = []
+    pos = ws.find(b"  ")
+    while pos != -1:
+        end = _SPACES.match(ws, pos).end()  # type: ignore[union-attr]
+        runs.append((pos, end))
+        pos = ws.find(b"  ", end)
+    return runs
+
+
+def _haystack(text: str, raw: bytes, skel: bytes, collapse: bool) -> tuple[bytes, _Runs | None]:
+    """The padded skeleton, white-space runs of ``raw`` (UTF-8 of ``text``) collapsed if asked."""
+    runs = _space_runs(text, raw) if collapse else None
+    if not runs:
         return b" " + skel + b" ", None
     pieces, positions, shifts = [b" "], [], []
     last = removed = 0
-    for m in _WS_RUN.finditer(raw):
-        st, en = m.span()
+    for st, en in runs:
         pieces.append(skel[last : st + 1])
         positions.append(st + 1 - removed)
         removed += en - st - 1
@@ -204,6 +227,7 @@ class AhoFinder:
             for p, k in zip(padded, self.keys, strict=True)
         ]
         self._collapse = any(b" " in p[1:-1] for p in padded)
+        self._ascii_keys = all(k.isascii() for k in self.keys)
         self._ac = (
             ahocorasick_rs.BytesAhoCorasick(padded, matchkind=ahocorasick_rs.MatchKind.Standard)
             if padded
@@ -214,20 +238,27 @@ class AhoFinder:
         if self._ac is None or not text:
             return []
         ascii_ = text.isascii()
-        folded = text if ascii_ else fold(text)  # ASCII folding is done by the translate table
-        raw = _masked_bytes(folded)
-        hay, runs = _haystack(raw, self._collapse)
+        if ascii_:  # folding is the translate table's lower-casing
+            raw = text.encode("ascii")
+            skel = raw.translate(_TABLE)
+        elif self._ascii_keys and _KELVIN not in text:  # no fold needed: keys cannot match it
+            raw = text.encode("utf-8")
+            skel = raw.translate(_TABLE_ASCII_KEYS)
+        else:
+            folded = fold(text)
+            raw = folded.encode("utf-8")
+            skel = _masked(folded).translate(_TABLE)
+        hay, runs = _haystack(text, raw, skel, self._collapse)
         found = self._ac.find_matches_as_indexes(hay, overlapping=True)
         if not found:
             return []
-        if not ascii_ or runs is not None:
-            found.sort(key=lambda t: t[1])  # ascending starts for the incremental offset maps
-        return self._verify(text, folded, raw, found, runs, ascii_)
+        if not ascii_:
+            found.sort(key=lambda t: t[1])  # ascending starts for the incremental offset map
+        return self._verify(text, raw, found, runs, ascii_)
 
     def _verify(
         self,
         text: str,
-        folded: str,
         raw: bytes,
         found: list[tuple[int, int, int]],
         runs: _Runs | None,
@@ -236,19 +267,19 @@ class AhoFinder:
         out: list[Hit] = []
         n = len(text)
         exact, keys, plain = self._exact, self.keys, _PLAIN
-        to_cp = None if ascii_ else _CodePoints(folded.encode("utf-8"))
+        to_cp = None if ascii_ else _CodePoints(raw)
         for key, s, e in found:
             e -= 2  # hay offsets -> skeleton offsets of the key (drop the pads)
             if runs is not None:
                 s, e = runs.original(s), runs.original(e - 1) + 1
             if to_cp is not None:
                 s, e = to_cp(s), to_cp(e)
-            if not exact[key]:
-                if folded[s].isspace() or folded[e - 1].isspace():
-                    continue
-                words = folded[s:e].lower().split() if ascii_ else folded[s:e].split()
-                if " ".join(words) != keys[key]:
-                    continue
+            if not exact[key] and (
+                text[s].isspace()
+                or text[e - 1].isspace()
+                or " ".join(fold(text[s:e]).split()) != keys[key]
+            ):
+                continue
             if (s == 0 or text[s - 1] in plain) and (e == n or text[e] in plain):
                 out.append(Hit(s, e, key))
             elif is_boundary(text, s, e):
