@@ -160,18 +160,18 @@ def load_model(path: str | None) -> Scorer | None:
     if not path:
         return None
     try:
-        from normalizer.scoring import load_scorer  # type: ignore[attr-defined]
+        from normalizer.scoring.loader import load_scorer
     except ImportError:
-        print("model mode skipped: normalizer.scoring has no load_scorer yet", file=sys.stderr)
+        print("model mode skipped: normalizer.scoring has no loader", file=sys.stderr)
         return None
-    return load_scorer(path)  # type: ignore[no-any-return]
+    return load_scorer(path)
 
 
 def main(argv: list[str] | None = None) -> int:
     default = Path(__file__).resolve().parents[2] / "shared" / "external"
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("data", nargs="?", type=Path, default=default)
-    p.add_argument("--model", help="a local model for normalizer.scoring (optional)")
+    p.add_argument("--model", help="a local model directory or 'default' (optional)")
     p.add_argument("--show", type=int, default=0, help="print this many false suspects to stderr")
     args = p.parse_args(argv)
     tsv = args.data / "ru-en-name-artifacts.tsv"
