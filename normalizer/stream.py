@@ -1,0 +1,122 @@
+"""Normalize text of any size in bounded memory: chunks with an overlap, exact at the seams.
+
+The input is read ``chunk_size`` characters at a time. Each window is the unwritten text plus
+``overlap`` characters already written on its left (context only) and is checked as a whole; the
+edits in its committed part are applied and written, and the last ``overlap`` characters wait for
+the next window. The commit point is a line break (else a space) that no edit or finding
+straddles. A decision about a span depends only on text near it (a context window or sentence,
+an article, quotes, a repeated line within a few lines), so when ``overlap`` covers that reach
+the streamed output equals :meth:`Normalizer.fix` on the whole text (tests/test_stream.py).
+
+Reach of the built-in rules: glossary contexts look at most 2,000 characters either side for a
+sentence end (``window: N`` looks ``40 * N``); cleanup's repeated-line rule looks 10 lines back.
+The default overlap (16,384) covers these for prose; a single sentence longer than 2,000
+characters with a sentence-wide context is the documented limit (its start is unbounded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Protocol
+
+from .edits import Edit, Suggestion, apply_edits
+
+if TYPE_CHECKING:
+    from .engine import Normalizer
+
+__all__ = ["DEFAULT_CHUNK", "DEFAULT_OVERLAP", "StreamStats", "fix_stream"]
+
+DEFAULT_CHUNK = 1 << 20
+DEFAULT_OVERLAP = 1 << 14
+
+
+class _Reader(Protocol):
+    def read(self, n: int = -1, /) -> str: ...
+
+
+class _Writer(Protocol):
+    def write(self, s: str, /) -> int: ...
+
+
+@dataclass(frozen=True)
+class StreamStats:
+    """What a streamed run did: characters read and written, edits applied, suggestions."""
+
+    chars_in: int
+    chars_out: int
+    edits: int
+    suggestions: int
+    windows: int
+
+
+OnFindings = Callable[[list[Edit], list[Suggestion]], None]
+
+
+def fix_stream(
+    normalizer: Normalizer,
+    reader: _Reader,
+    writer: _Writer,
+    *,
+    chunk_size: int = DEFAULT_CHUNK,
+    overlap: int = DEFAULT_OVERLAP,
+    source: str | None = None,
+    on_findings: OnFindings | None = None,
+) -> StreamStats:
+    """Read all of ``reader``, write the fixed text to ``writer``; memory stays near
+    ``chunk_size + 2 * overlap`` characters of text however long the input.
+
+    ``on_findings`` receives each window's applied edits and suggestions with offsets into the
+    whole input (as :meth:`Normalizer.fix` would report them).
+    """
+    if chunk_size < 1 or overlap < 0:
+        raise ValueError("chunk_size must be >= 1 and overlap >= 0")
+    buf, base, done, eof = "", 0, 0, False
+    counts = [0, 0, 0, 0]  # chars out, edits, suggestions, windows
+    while not eof:
+        piece = reader.read(chunk_size)
+        eof = not piece
+        buf += piece
+        if not eof and len(buf) - (done - base) < chunk_size + overlap:
+            continue  # not enough unwritten text for a window yet
+        local = done - base
+        report = normalizer.check(buf, source)
+        cut = len(buf) if eof else _cut(buf, report.edits, report.suggestions, local, overlap)
+        # an insertion exactly at the cut belongs to the next window (else it would be doubled)
+        edits = [
+            e for e in report.edits if local <= e.start and e.end <= cut and (e.start < cut or eof)
+        ]
+        sugg = [s for s in report.suggestions if local <= s.start < cut]
+        out = apply_edits(buf[local:cut], [_shift(e, -local) for e in edits])
+        writer.write(out)
+        counts[0] += len(out)
+        counts[1] += len(edits)
+        counts[2] += len(sugg)
+        counts[3] += 1
+        if on_findings is not None:
+            on_findings([_shift(e, base) for e in edits], [_shift(s, base) for s in sugg])
+        done = base + cut
+        keep = max(0, cut - overlap)
+        buf, base = buf[keep:], base + keep
+    return StreamStats(base + len(buf), counts[0], counts[1], counts[2], counts[3])
+
+
+def _cut(
+    buf: str, edits: tuple[Edit, ...], suggestions: tuple[Suggestion, ...], lo: int, overlap: int
+) -> int:
+    """A commit point in ``(lo, len(buf) - overlap]``: after a line break, else after a space,
+    moved left of any edit or finding that straddles it."""
+    target = len(buf) - overlap
+    pos = buf.rfind("\n", lo, target) + 1 or buf.rfind(" ", lo, target) + 1 or target
+    spans = [(x.start, x.end) for x in (*edits, *suggestions)]
+    moved = True
+    while moved:
+        moved = False
+        for start, end in spans:
+            if start < pos < end:
+                pos, moved = start, True
+    return max(pos, lo)
+
+
+def _shift(item: Edit | Suggestion, by: int) -> Edit | Suggestion:
+    return replace(item, start=item.start + by, end=item.end + by)
