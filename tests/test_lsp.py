@@ -281,6 +281,23 @@ def test_paragraph_checks_equal_a_whole_check_on_the_seed_article() -> None:
     assert set(chunked.suggestions) <= set(whole_report.suggestions)
 
 
+def test_editor_snippets_start_the_server_and_name_the_fix_all_kind() -> None:
+    import tomllib
+
+    editors = REPO / "editors"
+    helix = tomllib.loads((editors / "helix" / "languages.toml").read_text(encoding="utf-8"))
+    server = helix["language-server"]["mtnorm"]
+    assert (server["command"], server["args"]) == ("mtnorm", ["lsp"])
+    assert all("mtnorm" in lang["language-servers"] for lang in helix["language"])
+    for name in ("neovim/mtnorm.lua", "neovim/lspconfig.lua", "emacs/mtnorm-eglot.el"):
+        body = (editors / name).read_text(encoding="utf-8")
+        assert "'mtnorm', 'lsp'" in body or '"mtnorm" "lsp"' in body, name
+    vscode = (editors / "vscode" / "settings.json").read_text(encoding="utf-8")
+    assert '"glspc.serverCommandArguments": ["lsp"]' in vscode
+    for name in ("neovim/mtnorm.lua", "vscode/settings.json", "emacs/mtnorm-eglot.el"):
+        assert FIX_ALL_KIND in (editors / name).read_text(encoding="utf-8"), name
+
+
 def test_missing_extra_gives_an_install_hint(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
     from normalizer import lsp as entry
 
