@@ -7,6 +7,7 @@ JSON-RPC error from pygls and the server carries on.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -65,8 +66,8 @@ def _register_lifecycle(ls: MtnormLanguageServer) -> None:
         ls.configure(params.initialization_options, root)
 
     @ls.feature(lsp.INITIALIZED)
-    def initialized(ls: MtnormLanguageServer, params: lsp.InitializedParams) -> None:
-        ls.thread_pool.submit(_safely, ls.warm_up)
+    async def initialized(ls: MtnormLanguageServer, params: lsp.InitializedParams) -> None:
+        asyncio.get_running_loop().create_task(_warm_up(ls))
         ws = ls.client_capabilities.workspace
         watch = ws.did_change_watched_files if ws is not None else None
         if watch is None or not watch.dynamic_registration:
@@ -139,11 +140,12 @@ def _register_actions(ls: MtnormLanguageServer) -> None:
         return done
 
 
-def _safely(job: Any) -> None:
+async def _warm_up(ls: MtnormLanguageServer) -> None:
     try:
-        job()
+        await asyncio.get_running_loop().run_in_executor(ls.thread_pool, ls.warm_up)
     except Exception:  # a warm-up that fails is retried by the first real check
         log.exception("warm-up failed")
+    ls.publish_problems()  # a glossary that does not load shows at once, in its own file
 
 
 def _argument(args: tuple[Any, ...], keys: tuple[str, ...]) -> dict[str, str]:

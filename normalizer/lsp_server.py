@@ -220,6 +220,7 @@ class MtnormLanguageServer(LanguageServer):
             log.exception("checking %s failed", uri)
             self.publish(uri, version, [_internal_error(exc)])
             return
+        self.publish_problems()  # this check may have been the first load of its config
         if result is None or self.workspace.get_text_document(uri).version != version:
             return  # a newer version is (or will be) checked: the latest wins
         checked = _Checked(version, *result)
@@ -274,21 +275,26 @@ class MtnormLanguageServer(LanguageServer):
         """Rebuild Normalizers after a glossary or config change; show their problems; recheck."""
         self.cache.reload_all()
         self.paragraphs.clear()
-        by_uri: dict[str, list[lsp.Diagnostic]] = {}
-        for problem in self.cache.problems():
-            if problem.path:
-                by_uri.setdefault(from_fs_path(problem.path) or problem.path, []).append(
-                    _problem_diagnostic(problem)
-                )
-        for uri in self.problem_uris - set(by_uri):
-            self.publish(uri, None, [])  # fixed since: clear
-        for uri, diags in by_uri.items():
-            self.publish(uri, None, diags)
-        self.problem_uris = set(by_uri)
+        self.publish_problems()
         self.checked.clear()
         for uri in list(self.workspace.text_documents):
             if not self.is_config_file(uri):
                 self.schedule(uri, 0)
+
+    def publish_problems(self) -> None:
+        """Show the latest load problems in the glossary/config files; clear the mended ones."""
+        by_uri: dict[str, list[lsp.Diagnostic]] = {}
+        for problem in self.cache.problems():
+            if problem.path:
+                uri = from_fs_path(str(Path(problem.path).resolve())) or problem.path
+                by_uri.setdefault(uri, []).append(_problem_diagnostic(problem))
+        if not by_uri and not self.problem_uris:
+            return
+        for uri in self.problem_uris - set(by_uri):
+            self.publish(uri, None, [])  # mended since: clear
+        for uri, diags in by_uri.items():
+            self.publish(uri, None, diags)
+        self.problem_uris = set(by_uri)
 
     def is_config_file(self, uri: str) -> bool:
         path = _path(uri)

@@ -563,3 +563,18 @@ async def test_huge_document_and_bad_requests_do_not_kill_the_server(
     small = (workspace / "small.txt").as_uri()
     open_doc(client, small, "poisoned with «Newbie»\n")
     assert await diagnostics_for(client, small, 1)
+
+
+@E2E
+async def test_a_glossary_broken_from_the_start_shows_in_its_file(
+    workspace: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "broken"
+    shutil.copytree(FIXTURE, root)
+    glossary = root / "glossary" / "lsp-test.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "  - term: [\n", encoding="utf-8")
+    async with session(root) as fresh:
+        open_doc(fresh, (root / "doc.txt").as_uri(), "poisoned with «Newbie»\n")
+        problems = await diagnostics_for(fresh, glossary.resolve().as_uri())
+        assert problems and problems[0].source == "mtnorm"
+        assert problems[0].range.start.line >= 20  # at the broken line, near the end
