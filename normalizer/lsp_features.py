@@ -95,6 +95,8 @@ def _register_actions(ls: MtnormLanguageServer) -> None:
     @ls.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=kinds))
     def code_action(ls: MtnormLanguageServer, params: lsp.CodeActionParams) -> list[Any] | None:
         uri = params.text_document.uri
+        if ls.is_config_file(uri):
+            return None  # a glossary is not translated text
         checked = ls.current(uri)
         if checked is None:
             return None
@@ -111,6 +113,8 @@ def _register_actions(ls: MtnormLanguageServer) -> None:
             glossary_target=ls.glossary_target(_path(uri)),
         )
 
+
+def _register_commands(ls: MtnormLanguageServer) -> None:
     @ls.command(IGNORE)
     def ignore(ls: MtnormLanguageServer, *args: Any) -> bool:
         spec = _argument(args, ("uri", "rule", "text", "line"))
@@ -164,3 +168,4 @@ def register(ls: MtnormLanguageServer) -> None:
     _register_lifecycle(ls)
     _register_documents(ls)
     _register_actions(ls)
+    _register_commands(ls)
