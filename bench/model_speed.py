@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -43,13 +44,13 @@ def spans(limit: int) -> list[SpanInContext]:
     return out
 
 
-def timed(fn, *args, **kwargs) -> tuple[float, object]:
+def timed(fn: Any, *args: Any, **kwargs: Any) -> tuple[float, Any]:
     started = time.perf_counter()
     result = fn(*args, **kwargs)
     return time.perf_counter() - started, result
 
 
-def rank_all(scorer, batch: list[SpanInContext]) -> None:
+def rank_all(scorer: Any, batch: list[SpanInContext]) -> None:
     for s in batch:
         scorer.rank_candidates(s, [s.text, "Novichok", "Vedomosti"])
 
