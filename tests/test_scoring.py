@@ -29,6 +29,8 @@ def test_importing_scoring_does_not_import_torch_or_transformers() -> None:
     code = (
         "import sys, normalizer.scoring, normalizer.scoring.loader, normalizer.scoring.install, "
         "normalizer.scoring.cli\n"
+        "from normalizer.scoring import load_scorer\n"
+        "assert load_scorer(None) is None\n"
         "bad = [m for m in ('torch', 'transformers', 'gguf') if m in sys.modules]\n"
         "assert not bad, bad\n"
     )
