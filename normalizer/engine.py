@@ -16,9 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .cache import load_glossaries_cached
 from .config import Config, RuleLevels, load_config
 from .edits import Candidate, Edit, Report, Safety, Suggestion, apply_edits
-from .glossary import load_glossaries
 from .glossary_model import Entry, Glossary
 from .glossary_rules import GlossaryFinding, GlossaryMatcher
 from .scoring.base import Scorer
@@ -58,7 +58,8 @@ class Normalizer:
     ) -> None:
         items = list(glossaries)
         paths = [g for g in items if not isinstance(g, Glossary)]
-        loaded = load_glossaries(paths) if paths else []
+        # [perf hook] content-keyed cache of parsed glossaries (normalizer/cache.py)
+        loaded = load_glossaries_cached(paths) if paths else []
         self.glossaries: tuple[Glossary, ...] = tuple(
             [g for g in items if isinstance(g, Glossary)] + loaded
         )
@@ -101,6 +102,13 @@ class Normalizer:
         edits, suggestions = self._findings(text, source)
         return Report(original=text, text=apply_edits(text, edits), edits=tuple(edits),
                       suggestions=tuple(suggestions))
+
+    def fix_stream(self, reader: Any, writer: Any, *, chunk_size: int = 1 << 20,
+                   overlap: int = 1 << 14) -> Any:
+        """[perf hook] Fix text of any size in bounded memory (see :mod:`normalizer.stream`)."""
+        from .stream import fix_stream
+
+        return fix_stream(self, reader, writer, chunk_size=chunk_size, overlap=overlap)
 
     def normalize(self, text: str, source: str | None = None) -> Report:
         """The library entry point of the interfaces spec: the same as :meth:`fix`."""
