@@ -118,9 +118,9 @@ _NONASCII_NONWORD = re.compile(r"[^\x00-\x7f\w]")  # re's \w is a subset of the 
 # White space (str.isspace()) for finding runs to collapse: ASCII by one translate, the rest by
 # replacing each multi-byte space with as many ASCII spaces (only in texts that hold one).
 _WS_TABLE = bytes(0x20 if 9 <= b <= 13 or 0x1C <= b <= 0x20 else 0x78 for b in range(256))
-_WIDE_SPACE = re.compile(
-    "[" + "".join(c for c in map(chr, range(0x80, 0x3001)) if c.isspace()) + "]"
-)
+_WIDE_SPACES = [c.encode("utf-8") for c in map(chr, range(0x80, 0x3001)) if c.isspace()]
+# Alternatives of literals starting with rare lead bytes: re skips ahead by its first-byte set.
+_WIDE_SPACE = re.compile(b"|".join(map(re.escape, _WIDE_SPACES)))
 _SPACES = re.compile(rb" +")
 _KELVIN = "\u212a"  # the one non-ASCII character whose simple lower case is ASCII (k)
 # Neighbours that make a boundary without the apostrophe rules (the common case, no call needed).
@@ -160,11 +160,11 @@ class _Runs:
         return pos + (self.shifts[i - 1] if i else 0)
 
 
-def _space_runs(text: str, raw: bytes) -> list[tuple[int, int]]:
-    """Byte ranges of white-space runs of two bytes or more in ``raw``, the UTF-8 of ``text``."""
+def _space_runs(raw: bytes) -> list[tuple[int, int]]:
+    """Byte ranges of white-space runs of two bytes or more in UTF-8 ``raw``."""
     if not raw.isascii():
-        for wide in set(_WIDE_SPACE.findall(text)):
-            raw = raw.replace(wide.encode("utf-8"), b" " * len(wide.encode("utf-8")))
+        for wide in set(_WIDE_SPACE.findall(raw)):
+            raw = raw.replace(wide, b" " * len(wide))
     ws = raw.translate(_WS_TABLE)
     runs = []
     pos = ws.find(b"  ")
@@ -175,9 +175,9 @@ def _space_runs(text: str, raw: bytes) -> list[tuple[int, int]]:
     return runs
 
 
-def _haystack(text: str, raw: bytes, skel: bytes, collapse: bool) -> tuple[bytes, _Runs | None]:
-    """The padded skeleton, white-space runs of ``raw`` (UTF-8 of ``text``) collapsed if asked."""
-    runs = _space_runs(text, raw) if collapse else None
+def _haystack(raw: bytes, skel: bytes, collapse: bool) -> tuple[bytes, _Runs | None]:
+    """The padded skeleton, white-space runs of ``raw`` (its UTF-8) collapsed when asked."""
+    runs = _space_runs(raw) if collapse else None
     if not runs:
         return b" " + skel + b" ", None
     pieces, positions, shifts = [b" "], [], []
@@ -248,7 +248,7 @@ class AhoFinder:
             folded = fold(text)
             raw = folded.encode("utf-8")
             skel = _masked(folded).translate(_TABLE)
-        hay, runs = _haystack(text, raw, skel, self._collapse)
+        hay, runs = _haystack(raw, skel, self._collapse)
         found = self._ac.find_matches_as_indexes(hay, overlapping=True)
         if not found:
             return []
