@@ -168,13 +168,9 @@ def _dispatch(argv: list[str]) -> int:
 
 def read_stdin(name: str) -> str:
     """Standard input as strict UTF-8; invalid bytes are an InputError with the byte offset."""
-    from .fileio import _decode_error as decode_error
+    from .fileio import decode_utf8
 
-    data = sys.stdin.buffer.read()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise decode_error(name, data, exc) from None
+    return decode_utf8(sys.stdin.buffer.read(), name)
 
 
 def write_stdout(text: str) -> None:

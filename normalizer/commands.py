@@ -121,8 +121,8 @@ def _run_files(n: Normalizer, args: Namespace, mode: str) -> int:
     process = make_processor(n, mode="check" if mode == "check" else mode,  # type: ignore[arg-type]
                              backup_suffix=getattr(args, "backup", None),
                              source_for=(lambda _p: source_path) if source_path else None,
-                             format_in=args.format_in)
-    progress = not args.no_progress and sys.stderr.isatty()
+                             format_in=args.format_in, fields=args.field)
+    progress = not args.no_progress  # run_batch draws a bar only on a terminal
     named: list[Named] = []
     errors = findings = 0
     for result in run_batch(files, process, jobs=args.jobs, progress=progress):
