@@ -16,7 +16,7 @@ import io
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -80,11 +80,6 @@ class MergeResult:
     added: tuple[str, ...] = ()
     extended: tuple[str, ...] = ()
     variants: int = 0
-
-
-@dataclass
-class _Cluster:
-    occurrences: list[Occurrence] = field(default_factory=list)
 
 
 def _read(path: str) -> str:

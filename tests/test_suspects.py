@@ -114,15 +114,15 @@ def test_scorer_is_asked_once_about_suspects_only_and_reranks() -> None:
     by_text = {s.text: s.score for s in found}
     assert by_text["Newbie"] > by_text["Sailor silence"]
 
-    src = "Его отравили «Новичком». Он сидел в «Матросской тишине»."
-    ranker = StaticScorer(candidates={"novichok": 0.0}, default=0.5)
-    entries = [Entry(term="Novichok-X", id="n", glossary="g", variants=("Newbie",))]
-    plain = find_suspects("poisoned with «Newbies».", covered=(), entries=entries, source=src)
-    ranked = find_suspects(
-        "poisoned with «Newbies».", covered=(), entries=entries, source=src, scorer=ranker
-    )
-    assert [c.text for c in plain[0].candidates][0] == "Novichok-X"
-    assert len(ranked[0].candidates) == len(plain[0].candidates)
+    src = "Его отравили «Новичком»."
+    entries = [Entry(term="Novichok-X", id="n", glossary="g", variants=("Newbies",))]
+    text2 = "poisoned with «Newbie»."
+    plain = find_suspects(text2, covered=(), entries=entries, source=src)
+    assert [c.text for c in plain[0].candidates] == ["Novichok-X", "Novichok"]
+    ranker = StaticScorer(candidates={"novichok": 1.0, "novichok-x": 0.0})
+    ranked = find_suspects(text2, covered=(), entries=entries, source=src, scorer=ranker)
+    assert [c.text for c in ranked[0].candidates] == ["Novichok", "Novichok-X"]
+    assert [c.origin for c in ranked[0].candidates] == ["transliteration", "glossary"]
 
 
 @settings(max_examples=60, deadline=None)
