@@ -24,7 +24,7 @@ import regex
 
 from .edits import Suggestion
 from .errors import GlossaryError, InputError, MtnormError, Problem
-from .glossary_model import Entry
+from .glossary_model import Glossary
 from .suspects import find_suspects
 from .suspects_lex import sentences, tokens, zipf_en
 
@@ -92,19 +92,24 @@ def mine(
     paths: Sequence[str | Path],
     sources: Sequence[str | Path] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
-    entries: Sequence[Entry] = (),
+    glossaries: Sequence[str | Path | Glossary] = (),
 ) -> list[DraftEntry]:
     """Scan files (``sources``: line-aligned source files, one per path) into draft entries,
-    most frequent first. ``progress(done, total, path)`` is called after each file."""
+    most frequent first. ``progress(done, total, path)`` is called after each file.
+
+    With ``glossaries``, the engine runs with them, so what they already fix is not drafted
+    again and near-misses of their variants are; without, suspect detection runs alone.
+    """
     if sources is not None and len(sources) != len(paths):
         raise InputError(
             f"{len(sources)} source files for {len(paths)} corpus files; give one each"
         )
+    finder = _finder(glossaries)
     occurrences: list[Occurrence] = []
     for i, p in enumerate(paths):
         text = _read(str(p))
         source = _read(str(sources[i])) if sources is not None else None
-        occurrences.extend(_occurrences(str(p), text, source, entries))
+        occurrences.extend(_occurrences(str(p), text, source, finder))
         if progress is not None:
             progress(i + 1, len(paths), str(p))
     return sorted(
@@ -112,10 +117,26 @@ def mine(
     )
 
 
-def _occurrences(
-    path: str, text: str, source: str | None, entries: Sequence[Entry]
-) -> list[Occurrence]:
-    found = find_suspects(text, covered=(), entries=entries, source=source)
+_Finder = Callable[[str, str | None], Sequence[Suggestion]]
+
+
+def _finder(glossaries: Sequence[str | Path | Glossary]) -> _Finder:
+    """Suspects of a text: through the engine when glossaries are given (they cover spans)."""
+    if not glossaries:
+        return lambda text, source: find_suspects(text, covered=(), entries=(), source=source)
+    from .engine import Normalizer
+
+    engine = Normalizer(glossaries, rules={"cleanup": "off"})
+
+    def run(text: str, source: str | None) -> Sequence[Suggestion]:
+        report = engine.check(text, source=source)
+        return [s for s in report.suggestions if s.rule.startswith("suspect/")]
+
+    return run
+
+
+def _occurrences(path: str, text: str, source: str | None, finder: _Finder) -> list[Occurrence]:
+    found = finder(text, source)
     sents = sentences(text)
     out = []
     for s in found:
@@ -409,10 +430,17 @@ def main(argv: list[str]) -> int:
     p.add_argument("-o", "--output", default="-", help="draft glossary to write ('-': stdout)")
     p.add_argument("--name", default="draft", help="the draft glossary's name (default: draft)")
     p.add_argument("--min-count", type=int, default=1, help="keep entities seen this many times")
+    p.add_argument(
+        "--glossary",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="known glossaries: what they fix is not drafted again (repeatable)",
+    )
     args = p.parse_args(argv)
     paths = _expand(args.corpus)
     sources = _expand(args.source) if args.source else None
-    drafts = _with_progress(lambda cb: mine(paths, sources, cb), len(paths))
+    drafts = _with_progress(lambda cb: mine(paths, sources, cb, args.glossary), len(paths))
     kept = [d for d in drafts if d.count >= args.min_count]
     write_draft(kept, args.output, name=args.name)
     print(f"{len(kept)} draft entries from {len(paths)} file(s)", file=sys.stderr)

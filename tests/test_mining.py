@@ -170,3 +170,14 @@ def test_cli_suggest_then_merge(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_draft_text_of_nothing_is_still_a_glossary() -> None:
     glossary, problems = load_glossary_text(draft_text([]), "empty.yaml")
     assert glossary is not None, problems
+
+
+def test_mine_with_a_glossary_skips_what_it_fixes(tmp_path: Path) -> None:
+    mts, _ = _corpus(tmp_path, files=2, seed=5)
+    g = tmp_path / "known.yaml"
+    g.write_text(
+        "name: known\nentries:\n  - term: Novichok\n    variants: [Newbie]\n", encoding="utf-8"
+    )
+    drafts = mine(mts, glossaries=[g])
+    # «Newbie» is fixed by the glossary; only the near-miss «Newbies» is drafted, with its term
+    assert [(d.term, [v for v, _ in d.variants]) for d in drafts] == [("Novichok", ["Newbies"])]
