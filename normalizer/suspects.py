@@ -184,10 +184,12 @@ def _rescore(
 ) -> list[Suggestion]:
     """Combine cheap scores with the scorer's, asked once (batched) for the suspect spans only;
     re-rank candidates by the scorer's plausibility of each in the sentence."""
-    contexts = [_context(text, sents, g) for g in groups]
-    model = scorer.artifact_scores(contexts)
-    out = []
-    for g, ctx, m in zip(groups, contexts, model, strict=True):
+    # a zero-width finding (a source term with no MT span) has nothing for the model to read
+    spans = [g for g in groups if g.end > g.start]
+    contexts = [_context(text, sents, g) for g in spans]
+    model = scorer.artifact_scores(contexts) if spans else []
+    out = [g for g in groups if g.end <= g.start]
+    for g, ctx, m in zip(spans, contexts, model, strict=True):
         score = round(0.6 * g.score + 0.4 * float(m), 3)
         cands = g.candidates
         if cands:
