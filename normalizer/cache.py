@@ -33,12 +33,19 @@ FORMAT = 1
 
 
 def _version() -> str:
-    try:
-        from importlib.metadata import version
+    """mtnorm's version plus the loader's own files (a source checkout that changes how
+    glossaries parse must miss the cache). ``importlib.metadata`` would cost ~50 ms here."""
+    from . import __version__ as version
 
-        return version("mtnorm")
-    except Exception:  # not installed (a source checkout): the package files decide
-        return "source"
+    here = Path(__file__).parent
+    stamps = []
+    for name in ("glossary.py", "glossary_model.py", "yamlpos.py", "patterns.py"):
+        try:
+            st = (here / name).stat()
+            stamps.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            stamps.append(name)
+    return f"{version} {' '.join(stamps)}"
 
 
 def cache_dir() -> Path | None:

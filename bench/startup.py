@@ -1,0 +1,112 @@
+"""Wall time of one small CLI run (``mtnorm fix - < 5 KB``), hyperfine-style, and what it costs.
+
+Each command runs ``--runs`` times after one warm-up; min / median / mean in ms. Rows: the
+interpreter alone, importing mtnorm, ``fix`` with the shipped glossary and default rules (warm
+glossary cache, and with the cache off), and ``fix --select`` of the glossary rules only. Then
+the top imports by cumulative time (``python -X importtime``) and the phases of the default run.
+
+    python bench/startup.py --runs 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+
+def _input() -> Path:
+    seed = (ROOT / "examples" / "navalny-mt.txt").read_text("utf-8")
+    text = (seed * (5000 // len(seed.encode()) + 1)).encode()[:5000].decode("utf-8", "ignore")
+    path = Path(tempfile.gettempdir()) / "mtnorm-startup-5k.txt"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def _time(cmd: list[str], stdin: Path, runs: int, env: dict[str, str]) -> list[float]:
+    out = []
+    for i in range(runs + 1):
+        with stdin.open("rb") as f:
+            t = time.perf_counter()
+            subprocess.run(
+                cmd,
+                stdin=f,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                cwd=ROOT,
+                env=env,
+                check=False,
+            )
+            if i:  # the first run warms the OS cache and the glossary cache
+                out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def _imports(stdin: Path, env: dict[str, str], top: int = 10) -> list[str]:
+    with stdin.open("rb") as f:
+        err = subprocess.run(
+            [PY, "-X", "importtime", "-m", "normalizer", "fix", "-"],
+            stdin=f,
+            capture_output=True,
+            cwd=ROOT,
+            env=env,
+            check=False,
+        ).stderr.decode()
+    rows = []
+    for line in err.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[1].strip().isdigit():
+            rows.append((int(parts[1]), parts[2].rstrip()))
+    return [f"{us / 1000:8.1f} ms {name}" for us, name in sorted(rows, reverse=True)[:top]]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=10)
+    args = ap.parse_args()
+    stdin = _input()
+    env = dict(os.environ)
+    off = {**env, "MTNORM_CACHE_DIR": "off"}
+    names = ",".join(
+        sorted({p.parent.name and f"{_name(p)}" for p in (ROOT / "glossary").rglob("*.yaml")})
+    )
+    rows = [
+        ("python -c pass", [PY, "-c", "pass"], env),
+        ("python -c 'import normalizer'", [PY, "-c", "import normalizer"], env),
+        ("mtnorm fix - (default rules, warm cache)", [PY, "-m", "normalizer", "fix", "-"], env),
+        ("mtnorm fix - (default rules, cache off)", [PY, "-m", "normalizer", "fix", "-"], off),
+        (
+            f"mtnorm fix --select {names} -",
+            [PY, "-m", "normalizer", "fix", "--select", names, "-"],
+            env,
+        ),
+    ]
+    print(f"input: {stdin} ({stdin.stat().st_size} bytes); {args.runs} runs after 1 warm-up")
+    print("| command | min ms | median ms | mean ms |\n|---|---|---|---|")
+    for label, cmd, e in rows:
+        t = _time(cmd, stdin, args.runs, e)
+        print(
+            f"| {label} | {min(t):.0f} | {statistics.median(t):.0f} | {statistics.mean(t):.0f} |",
+            flush=True,
+        )
+    print("\ntop imports (cumulative, one default run):")
+    print("\n".join(_imports(stdin, env)))
+
+
+def _name(path: Path) -> str:
+    for line in path.read_text("utf-8").splitlines():
+        if line.startswith("name:"):
+            return line.split(":", 1)[1].strip()
+    return path.stem
+
+
+if __name__ == "__main__":
+    main()
