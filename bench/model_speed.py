@@ -55,6 +55,21 @@ def rank_all(scorer: Any, batch: list[SpanInContext]) -> None:
         scorer.rank_candidates(s, [s.text, "Novichok", "Vedomosti"])
 
 
+def measure(model: str, dtype: str, threads: int, batch: list[SpanInContext]) -> list[Any]:
+    """Cached load time, artifact scoring and ranking speed for one dtype and thread count."""
+    from normalizer.scoring.loader import load_scorer
+
+    t, scorer = timed(load_scorer, {"path": model, "dtype": dtype, "threads": threads})
+    tag = f"{str(scorer.model.dtype).replace('torch.', '')}, {threads} thread(s)"
+    rows = [(f"cached load ({tag})", f"{t:.2f} s")]
+    scorer.artifact_scores(batch[:4])  # warm-up: first call allocates
+    t, _ = timed(scorer.artifact_scores, batch)
+    rows.append((f"artifact scoring ({tag})", f"{len(batch) / t:.1f} sentences/s"))
+    t, _ = timed(rank_all, scorer, batch[:16])
+    rows.append((f"ranking 3 candidates ({tag})", f"{16 / t:.1f} sentences/s"))
+    return rows
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", default="default")
@@ -85,15 +100,7 @@ def main() -> int:
     batch = spans(args.sentences)
     for dtype in args.dtypes:
         for threads in args.threads:
-            cfg = {"path": args.model, "dtype": dtype, "threads": threads}
-            t, scorer = timed(load_scorer, cfg)
-            tag = f"{str(scorer.model.dtype).replace('torch.', '')}, {threads} thread(s)"
-            rows.append((f"cached load ({tag})", f"{t:.2f} s"))
-            scorer.artifact_scores(batch[:4])  # warm-up: first call allocates
-            t, _ = timed(scorer.artifact_scores, batch)
-            rows.append((f"artifact scoring ({tag})", f"{len(batch) / t:.1f} sentences/s"))
-            t, _ = timed(rank_all, scorer, batch[:16])
-            rows.append((f"ranking 3 candidates ({tag})", f"{16 / t:.1f} sentences/s"))
+            rows += measure(args.model, dtype, threads, batch)
     print(f"model: {args.model}; torch {torch.__version__}; {os.cpu_count()} CPUs\n")
     print("| measure | value |\n| --- | --- |")
     for name, value in rows:
