@@ -78,15 +78,21 @@ def main() -> None:
     out = src.with_suffix(".out")
     select = "" if args.all_rules else _glossary_names()
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(src), str(out), select, str(ROOT)],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(src), str(out), select, str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     dt = time.perf_counter() - t
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KB on Linux
     size = src.stat().st_size
     print(proc.stdout.strip() or proc.stderr[-2000:])
-    print(f"input {size / 1e9:.2f} GB ({'one line' if args.one_line else 'many lines'}), "
-          f"rules: {'default' if args.all_rules else 'glossary only'}: peak RSS {peak_mb:,.0f} MB, "
-          f"{dt:,.1f} s, {size / 1e6 / dt:,.1f} MB/s")
+    print(
+        f"input {size / 1e9:.2f} GB ({'one line' if args.one_line else 'many lines'}), "
+        f"rules: {'default' if args.all_rules else 'glossary only'}: peak RSS {peak_mb:,.0f} MB, "
+        f"{dt:,.1f} s, {size / 1e6 / dt:,.1f} MB/s"
+    )
     if not args.keep_output:
         out.unlink(missing_ok=True)
 
