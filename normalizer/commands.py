@@ -31,7 +31,8 @@ def _scorer(args: Namespace, config: Any) -> Any:
         return None
     from .scoring.loader import load_scorer
 
-    return load_scorer(spec if args.model else config.model)
+    # a relative model path in config.yaml is relative to the config file's folder
+    return load_scorer(spec if args.model else config.model, base_dir=config.root)
 
 
 def build_normalizer(args: Namespace) -> Normalizer:
