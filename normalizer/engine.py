@@ -212,7 +212,23 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
     """URLs and e-mail addresses: no rule edits inside them (a term in a URL is not prose)."""
     if "://" not in text and "www." not in text and "@" not in text:
         return []
-    return [m.span() for m in _PROTECTED.finditer(text)]
+    # [perf hook] every match holds "://", "www." or "@" and no white space: scan only the
+    # white-space-delimited tokens around those anchors (the whole-text scan ran at ~5-30 MB/s)
+    spans: set[tuple[int, int]] = set()
+    seen: set[int] = set()
+    for anchor in ("://", "www.", "@"):
+        i = text.find(anchor)
+        while i != -1:
+            lo, hi = i, i + len(anchor)
+            while lo > 0 and not text[lo - 1].isspace():
+                lo -= 1
+            while hi < len(text) and not text[hi].isspace():
+                hi += 1
+            if lo not in seen:
+                seen.add(lo)
+                spans.update(m.span() for m in _PROTECTED.finditer(text, lo, hi))
+            i = text.find(anchor, hi)
+    return sorted(spans)
 
 
 def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
