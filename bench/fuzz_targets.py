@@ -286,7 +286,8 @@ SCRATCH_FILES: dict[str, bytes] = {
     "bin.dat": b"\x00\x01\x02Newbie",
     "empty.txt": b"",
     "sub/e.srt": b"1\n00:00:01,000 --> 00:00:02,000\nSailor silence..\n",
-    "terms.csv": b"variant,term\nNewbie,Novichok\n,\n\xff\n",
+    "terms.csv": b"variant,term\nNewbie,Novichok\nSailor silence,Matrosskaya Tishina\n",
+    "bad.csv": b"variant,term\nNewbie\n,\n\xff\n",
     "gl.yaml": b"name: fz\nentries:\n  - term: Novichok\n    variants: [Newbie]\n",
     "broken.yaml": b"name: [\n",
     "config.yaml": f"glossaries: ['{REPO}/glossary/ru-en/*.yaml']\n".encode(),
@@ -327,7 +328,8 @@ COMMANDS: dict[str, list[list[str]]] = {
         ["gl.yaml"], ["broken.yaml"], ["missing.yaml"], ["--config", "config.yaml"],
     ],
     "glossary import": [
-        ["--from", "csv"], ["--from", "vale"], ["--from", "tbx"], ["terms.csv"], ["-o", "-"],
+        ["--from", "csv"], ["--from", "csv"], ["--from", "vale"], ["--from", "tbx"],
+        ["terms.csv"], ["terms.csv"], ["bad.csv"], ["-o", "-"],
         ["-o", "out.yaml"], ["--name", "Bad Name"], ["gl.yaml"],
     ],
     "suggest": [
