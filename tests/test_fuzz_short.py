@@ -67,7 +67,11 @@ def test_a_slow_example_is_a_hang_and_the_run_goes_on() -> None:
 
 
 def test_time_budget_stops_a_target_early() -> None:
-    result = fuzz.run_target(_target(lambda n: time.sleep(0.05) or []), 10_000, 0.5, seed=3)
+    def check(n: int) -> list[str]:
+        time.sleep(0.05)
+        return []
+
+    result = fuzz.run_target(_target(check), 10_000, 0.5, seed=3)
     assert 1 <= result.examples < 100
 
 
