@@ -72,3 +72,40 @@ def test_dataframe_column(client, normalizer: Normalizer) -> None:
     assert got["mtnorm_edits"].sum() == sum(
         len(normalizer.fix(t).edits) for t in TEXTS if t and t != TEXTS[5]
     )
+
+
+@pytest.mark.slow
+def test_spark_pandas_udf(normalizer: Normalizer) -> None:
+    """The Spark recipe of docs/scaling.md in local mode (slow: a session takes ~30 s here)."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    pytest.importorskip("pyspark")
+    pytest.importorskip("pyarrow")
+    if shutil.which("java") is None:
+        pytest.skip("pyspark needs Java")
+    from pyspark.sql import SparkSession
+    from pyspark.sql.functions import pandas_udf
+
+    root = str(Path(__file__).resolve().parents[1])  # Python workers import normalizer from here
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+    spark = (
+        SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false").getOrCreate()
+    )
+    try:
+        shipped = ship(normalizer)
+
+        @pandas_udf("string")
+        def mtnorm_fix(texts: pd.Series) -> pd.Series:
+            n = shipped.get()
+            return texts.map(lambda t: n.fix(t).text if isinstance(t, str) else t)
+
+        rows = [(t,) for t in TEXTS[:6]] + [(None,)]
+        got = spark.createDataFrame(rows, "text string").withColumn("fixed", mtnorm_fix("text"))
+        fixed = [r["fixed"] for r in got.orderBy("text").collect()]
+        want = [normalizer.fix(t).text for t in TEXTS[:6]]
+        assert sorted(x for x in fixed if x is not None) == sorted(want)
+        assert None in fixed
+    finally:
+        spark.stop()
