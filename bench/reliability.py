@@ -297,11 +297,12 @@ def render(rows: list[Row], command: str, seconds: float) -> str:
     if detailed:
         out += ["", "## Details", ""]
         for r in detailed:
-            out += [f"### {r.area}: {r.measure}", ""]
-            out += [f"- {d}" for d in r.details[:40]]
+            # a fence, not list items: inputs hold markup and Markdown syntax of their own
+            out += [f"### {r.area}: {r.measure}", "", "~~~~text"]
+            out += list(r.details[:40])
             if len(r.details) > 40:
-                out.append(f"- ... and {len(r.details) - 40} more (run the command to see all)")
-            out.append("")
+                out.append(f"... and {len(r.details) - 40} more (run the command to see them all)")
+            out += ["~~~~", ""]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -316,7 +317,8 @@ NOTES = """## Notes
 - Fuzzing: `python bench/fuzz.py --examples N --seconds S` (hypothesis, seed 0, reproducible;
   `--atheris` for coverage-guided runs). A crash is an exception other than the documented
   `GlossaryError`/`InputError`, or an example past its time bound; a property violation is a
-  broken replay, overlap, offset or idempotence check.
+  broken replay, overlap, offset or idempotence check. Failures listed under Details are open
+  bugs the campaign found in the code it fuzzes, each with the first inputs that showed it.
 - Kill test: `tests/test_kill.py` (short mode here; `MTNORM_LONG_TESTS=1` for 2,000 files and 40
   kills). "Lost" means a file that was neither its old nor its new content after a kill, or missing.
 - Hostile input: the hostile tests are run by pytest and counted; each test is one hostile input
