@@ -8,7 +8,19 @@ __all__ = ["apply_case", "article_for", "needs_an"]
 
 _VOWEL_SOUND_EXCEPTIONS = ("hour", "honest", "honor", "honour", "heir")
 _CONSONANT_SOUND_EXCEPTIONS = (
-    "uni", "use", "usu", "uti", "ura", "uro", "eu", "ewe", "one", "once", "ukr", "ubiq", "utop",
+    "uni",
+    "use",
+    "usu",
+    "uti",
+    "ura",
+    "uro",
+    "eu",
+    "ewe",
+    "one",
+    "once",
+    "ukr",
+    "ubiq",
+    "utop",
 )
 _VOWEL_LETTER_NAMES = set("AEFHILMNORSX")  # "an FSB", "an MP", "an X-ray"
 

@@ -34,34 +34,70 @@ EXTRA_HINTS = {"normalizer.lsp": "lsp", "normalizer.scoring.cli": "model"}
 
 def _common(p: argparse.ArgumentParser, *, paths: bool = True) -> None:
     if paths:
-        p.add_argument("paths", nargs="*", metavar="PATH",
-                       help="files or folders; none or '-': stdin")
+        p.add_argument(
+            "paths", nargs="*", metavar="PATH", help="files or folders; none or '-': stdin"
+        )
     p.add_argument("--config", metavar="PATH", help="config file (default: nearest config.yaml)")
-    p.add_argument("--glossary", action="append", default=[], metavar="PATH",
-                   help="another glossary file (repeatable; added to the config's)")
-    p.add_argument("--select", metavar="IDS", help="only these rule ids or prefixes (comma-separated)")
+    p.add_argument(
+        "--glossary",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="another glossary file (repeatable; added to the config's)",
+    )
+    p.add_argument(
+        "--select", metavar="IDS", help="only these rule ids or prefixes (comma-separated)"
+    )
     p.add_argument("--ignore", metavar="IDS", help="turn off these rule ids or prefixes")
-    p.add_argument("--source", metavar="PATH",
-                   help="source-language text the input was translated from (line-aligned)")
+    p.add_argument(
+        "--source",
+        metavar="PATH",
+        help="source-language text the input was translated from (line-aligned)",
+    )
     p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="parallel workers")
-    p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                   help=".gitignore-style pattern of files to skip (repeatable)")
-    p.add_argument("--format-in", default="auto", metavar="FMT",
-                   help="input format: auto|text|markdown|html|xliff|po|srt|vtt|jsonl")
-    p.add_argument("--field", action="append", default=[], metavar="NAME",
-                   help="JSONL: the text field(s) to normalize (repeatable)")
-    p.add_argument("--stdin-filename", metavar="NAME",
-                   help="the name of the file on stdin (chooses config and format)")
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help=".gitignore-style pattern of files to skip (repeatable)",
+    )
+    p.add_argument(
+        "--format-in",
+        default="auto",
+        metavar="FMT",
+        help="input format: auto|text|markdown|html|xliff|po|srt|vtt|jsonl",
+    )
+    p.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="JSONL: the text field(s) to normalize (repeatable)",
+    )
+    p.add_argument(
+        "--stdin-filename",
+        metavar="NAME",
+        help="the name of the file on stdin (chooses config and format)",
+    )
     p.add_argument("--model", metavar="PATH", help="a local model directory, .gguf, or 'default'")
-    p.add_argument("--apply-suggestions", type=float, metavar="THRESHOLD",
-                   help="apply suspect suggestions scoring at least THRESHOLD (0-1)")
+    p.add_argument(
+        "--apply-suggestions",
+        type=float,
+        metavar="THRESHOLD",
+        help="apply suspect suggestions scoring at least THRESHOLD (0-1)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mtnorm", description=(
-        "Normalize machine-translated text: glossary terms, cleanup, unknown-term suspects."))
+    parser = argparse.ArgumentParser(
+        prog="mtnorm",
+        description=(
+            "Normalize machine-translated text: glossary terms, cleanup, unknown-term suspects."
+        ),
+    )
     parser.add_argument("--version", action="version", version=f"mtnorm {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     fix = sub.add_parser("fix", help="fix text (stdin to stdout, or files)")
@@ -69,17 +105,26 @@ def build_parser() -> argparse.ArgumentParser:
     mode = fix.add_mutually_exclusive_group()
     mode.add_argument("--in-place", "-i", action="store_true", help="rewrite the files")
     mode.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
-    mode.add_argument("--check", action="store_true",
-                      help="write nothing; exit 1 where anything would change")
+    mode.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 where anything would change"
+    )
     fix.add_argument("--backup", metavar="SUFFIX", help="with --in-place: keep originals")
     check = sub.add_parser("check", help="report findings")
     _common(check)
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
-    check.add_argument("--exit-zero", action="store_true",
-                       help="exit 0 even when there are findings (errors still exit 2)")
+    check.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when there are findings (errors still exit 2)",
+    )
     explain = sub.add_parser("explain", help="show which rules fire where and why")
-    explain.add_argument("text", nargs="?", default="-", metavar="TEXT",
-                         help="the text to explain; '-' (default) reads stdin")
+    explain.add_argument(
+        "text",
+        nargs="?",
+        default="-",
+        metavar="TEXT",
+        help="the text to explain; '-' (default) reads stdin",
+    )
     explain.add_argument("--file", metavar="PATH", help="explain the text of this file instead")
     _common(explain, paths=False)
     gl = sub.add_parser("glossary", help="glossary tools: lint, merge, import")
@@ -88,12 +133,16 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("files", nargs="*", help="glossary files (default: the config's)")
     lint.add_argument("--config", metavar="PATH")
     lint.add_argument("--debug", action="store_true")
-    for name, helptext in (("merge", "merge a reviewed draft into a glossary"),
-                           ("import", "convert other tools' term lists")):
+    for name, helptext in (
+        ("merge", "merge a reviewed draft into a glossary"),
+        ("import", "convert other tools' term lists"),
+    ):
         gsub.add_parser(name, help=helptext, add_help=False)
-    for name, helptext in (("suggest", "mine a corpus into a draft glossary"),
-                           ("model", "install or inspect the optional model"),
-                           ("lsp", "run the language server on stdio")):
+    for name, helptext in (
+        ("suggest", "mine a corpus into a draft glossary"),
+        ("model", "install or inspect the optional model"),
+        ("lsp", "run the language server on stdio"),
+    ):
         sub.add_parser(name, help=helptext, add_help=False)
     return parser
 
@@ -154,7 +203,9 @@ def _dispatch(argv: list[str]) -> int:
     from . import commands
 
     handler: dict[str, Callable[[Any], int]] = {
-        "fix": commands.run_fix, "check": commands.run_check, "explain": commands.run_explain,
+        "fix": commands.run_fix,
+        "check": commands.run_check,
+        "explain": commands.run_explain,
         "glossary": commands.run_glossary,
     }
     if args.command == "glossary" and not args.glossary_command:

@@ -47,8 +47,13 @@ def build_normalizer(args: Namespace) -> Normalizer:
     config = load_config(args.config, start=start)
     args.config_obj = config
     return Normalizer.from_config(
-        config, glossaries=args.glossary, select=args.select_ids, ignore=args.ignore_ids or (),
-        scorer=_scorer(args, config), apply_suggestions=args.apply_suggestions)
+        config,
+        glossaries=args.glossary,
+        select=args.select_ids,
+        ignore=args.ignore_ids or (),
+        scorer=_scorer(args, config),
+        apply_suggestions=args.apply_suggestions,
+    )
 
 
 def _read_source(args: Namespace) -> str | None:
@@ -69,8 +74,7 @@ def _process_text(n: Normalizer, args: Namespace, text: str, name: str, *, fix: 
         if formats is not None:
             fmt = formats.detect_format(None if name == "-" else name, args.format_in)
             if fmt != "text":
-                return formats.process_document(n, text, fmt, fix=fix, fields=args.field,
-                                                path=name)
+                return formats.process_document(n, text, fmt, fix=fix, fields=args.field, path=name)
     source = _read_source(args)
     return n.fix(text, source) if fix else n.check(text, source)
 
@@ -79,8 +83,9 @@ def run_fix(args: Namespace) -> int:
     n = build_normalizer(args)
     if _is_stdin(args):
         if args.in_place:
-            raise MtnormError(problems=[Problem("-", 0, 0,
-                                                "--in-place needs file paths, not stdin")])
+            raise MtnormError(
+                problems=[Problem("-", 0, 0, "--in-place needs file paths, not stdin")]
+            )
         name = _stdin_name(args)
         report = _process_text(n, args, read_stdin(name), name, fix=True)
         if args.check:
@@ -116,13 +121,18 @@ def _run_files(n: Normalizer, args: Namespace, mode: str) -> int:
     if not files:
         raise InputError(problems=[Problem(args.paths[0], 0, 0, "no files to process")])
     if args.source and len(files) > 1:
-        raise MtnormError(problems=[Problem(args.source, 0, 0,
-                                            "--source goes with exactly one input file")])
+        raise MtnormError(
+            problems=[Problem(args.source, 0, 0, "--source goes with exactly one input file")]
+        )
     source_path = Path(args.source) if args.source else None
-    process = make_processor(n, mode="check" if mode == "check" else mode,  # type: ignore[arg-type]
-                             backup_suffix=getattr(args, "backup", None),
-                             source_for=(lambda _p: source_path) if source_path else None,
-                             format_in=args.format_in, fields=args.field)
+    process = make_processor(
+        n,
+        mode="check" if mode == "check" else mode,  # type: ignore[arg-type]
+        backup_suffix=getattr(args, "backup", None),
+        source_for=(lambda _p: source_path) if source_path else None,
+        format_in=args.format_in,
+        fields=args.field,
+    )
     progress = not args.no_progress  # run_batch draws a bar only on a terminal
     named: list[Named] = []
     errors = findings = 0
@@ -194,12 +204,16 @@ def run_explain(args: Namespace) -> int:
     out = []
     for start, end, entry, outcome in n._matcher.explain(text):
         line, col = index.line_col(start)
-        why = {"edit": f"replaced by {entry.term!r}",
-               "no change": "already the term's form",
-               "context": f"not replaced: context {_ctx(entry)} does not hold here"}[outcome]
+        why = {
+            "edit": f"replaced by {entry.term!r}",
+            "no change": "already the term's form",
+            "context": f"not replaced: context {_ctx(entry)} does not hold here",
+        }[outcome]
         level = n.level(entry.rule_id, "fix" if entry.action == "fix" else "warn")
-        out.append(f"{name}:{line}:{col}: {entry.rule_id} [{level}] {text[start:end]!r}: {why}"
-                   + (f" -- {entry.note}" if entry.note else ""))
+        out.append(
+            f"{name}:{line}:{col}: {entry.rule_id} [{level}] {text[start:end]!r}: {why}"
+            + (f" -- {entry.note}" if entry.note else "")
+        )
     report = n.check(text)
     out.extend(finding_lines(Named(name, report)))
     write_stdout("\n".join(out) + ("\n" if out else ""))
@@ -232,6 +246,9 @@ def run_glossary(args: Namespace) -> int:
         print(str(p), file=sys.stdout)
     count = sum(len(e.examples) for g in glossaries for e in g.entries)
     failed = sum(1 for p in problems if p.severity == "error")
-    print(f"mtnorm: {len(glossaries)} glossaries, {sum(len(g.entries) for g in glossaries)} "
-          f"entries, {count} examples, {failed} failing", file=sys.stderr)
+    print(
+        f"mtnorm: {len(glossaries)} glossaries, {sum(len(g.entries) for g in glossaries)} "
+        f"entries, {count} examples, {failed} failing",
+        file=sys.stderr,
+    )
     return 1 if failed else 0

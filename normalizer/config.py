@@ -65,8 +65,13 @@ class RuleLevels:
     the named ones off. Both take precedence over ``rules``.
     """
 
-    def __init__(self, rules: Mapping[str, str] | None = None, *,
-                 select: Iterable[str] | None = None, ignore: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        rules: Mapping[str, str] | None = None,
+        *,
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] = (),
+    ) -> None:
         self.rules = dict(rules or {})
         self.select = tuple(select) if select is not None else None
         self.ignore = tuple(ignore)
@@ -144,8 +149,9 @@ def parse_config(text: str, path: Path) -> Config:
     if root is None:
         return Config(root=path.parent, path=path)
     if not isinstance(root.value, dict):
-        raise ConfigError(problems=[Problem(str(path), root.line, root.column,
-                                            "config must be a mapping")])
+        raise ConfigError(
+            problems=[Problem(str(path), root.line, root.column, "config must be a mapping")]
+        )
 
     def bad(node: Located | tuple[int, int], msg: str) -> None:
         line, col = (node.line, node.column) if isinstance(node, Located) else node
@@ -168,7 +174,7 @@ def parse_config(text: str, path: Path) -> Config:
     if not isinstance(rules, dict):
         bad(root.value["rules"][1], "'rules' must map rule ids to fix, warn or off")
         rules = {}
-    for rid, (pos, node) in (root.value["rules"][1].value.items() if rules else []):
+    for rid, (_pos, node) in root.value["rules"][1].value.items() if rules else []:
         if node.value is False:  # YAML 1.1 reads a bare `off` as false
             rules[rid] = "off"
         elif node.value not in LEVELS:
@@ -179,10 +185,16 @@ def parse_config(text: str, path: Path) -> Config:
         model = {}
     if problems:
         raise ConfigError(problems=problems)
-    return Config(root=path.parent, path=path, glossaries=tuple(globs),
-                  rules={str(k): str(v) for k, v in rules.items()},
-                  options=values.get("options") or {}, model=model,
-                  exclude=tuple(values.get("exclude") or ()), engine=str(values.get("engine", "auto")))
+    return Config(
+        root=path.parent,
+        path=path,
+        glossaries=tuple(globs),
+        rules={str(k): str(v) for k, v in rules.items()},
+        options=values.get("options") or {},
+        model=model,
+        exclude=tuple(values.get("exclude") or ()),
+        engine=str(values.get("engine", "auto")),
+    )
 
 
 def _plain(node: Located) -> Any:

@@ -109,7 +109,7 @@ def select_non_overlapping(edits: Iterable[Edit]) -> tuple[list[Edit], list[Edit
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
-    """Return ``text`` with sorted, non-overlapping ``edits`` applied; text outside them is untouched.
+    """``text`` with sorted, non-overlapping ``edits`` applied; text outside them untouched.
 
     Raises ``ValueError`` if edits overlap or do not match the text (a bug, not a user error).
     """

@@ -36,8 +36,9 @@ def _finding_edit(f: GlossaryFinding) -> Edit:
 def as_suggestion(edit: Edit, origin: str = "rule", note: str = "") -> Suggestion:
     """A report-only form of an edit (its rule is at ``warn``, or it lost an overlap)."""
     message = edit.message + (f" ({note})" if note else "")
-    return Suggestion(edit.start, edit.end, edit.old, edit.rule, 1.0,
-                      (Candidate(edit.new, 1.0, origin),), message)
+    return Suggestion(
+        edit.start, edit.end, edit.old, edit.rule, 1.0, (Candidate(edit.new, 1.0, origin),), message
+    )
 
 
 class Normalizer:
@@ -86,9 +87,16 @@ class Normalizer:
         """Build from ``config.yaml`` (looked up per the interfaces spec when ``path`` is None)."""
         config = path if isinstance(path, Config) else load_config(path, start=start)
         files = [*config.glossary_paths(), *map(Path, glossaries)]
-        return cls(files, rules=config.rules, select=select, ignore=ignore,
-                   options=config.options, scorer=scorer, engine=config.engine,
-                   apply_suggestions=apply_suggestions)
+        return cls(
+            files,
+            rules=config.rules,
+            select=select,
+            ignore=ignore,
+            options=config.options,
+            scorer=scorer,
+            engine=config.engine,
+            apply_suggestions=apply_suggestions,
+        )
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -100,11 +108,16 @@ class Normalizer:
     def fix(self, text: str, source: str | None = None) -> Report:
         """Apply the safe edits once; ``report.edits`` are the applied edits."""
         edits, suggestions = self._findings(text, source)
-        return Report(original=text, text=apply_edits(text, edits), edits=tuple(edits),
-                      suggestions=tuple(suggestions))
+        return Report(
+            original=text,
+            text=apply_edits(text, edits),
+            edits=tuple(edits),
+            suggestions=tuple(suggestions),
+        )
 
-    def fix_stream(self, reader: Any, writer: Any, *, chunk_size: int = 1 << 20,
-                   overlap: int = 1 << 14) -> Any:
+    def fix_stream(
+        self, reader: Any, writer: Any, *, chunk_size: int = 1 << 20, overlap: int = 1 << 14
+    ) -> Any:
         """[perf hook] Fix text of any size in bounded memory (see :mod:`normalizer.stream`)."""
         from .stream import fix_stream
 
@@ -123,8 +136,13 @@ class Normalizer:
         proposed: list[Edit] = []  # priority order: glossary, then cleanup
         suggestions: list[Suggestion] = []
         for f in self._matcher.find(text)[0]:
-            self._route(_finding_edit(f), "fix" if f.entry.action == "fix" else "warn",
-                        proposed, suggestions, origin="glossary")
+            self._route(
+                _finding_edit(f),
+                "fix" if f.entry.action == "fix" else "warn",
+                proposed,
+                suggestions,
+                origin="glossary",
+            )
         for item in self._cleanup(text):
             if isinstance(item, Suggestion):
                 if self.levels.enabled(item.rule, "warn"):
@@ -146,8 +164,14 @@ class Normalizer:
         suggestions.sort(key=lambda s: (s.start, s.end, s.rule))
         return kept, suggestions
 
-    def _route(self, edit: Edit, default: str, edits: list[Edit], suggestions: list[Suggestion],
-               origin: str = "rule") -> None:
+    def _route(
+        self,
+        edit: Edit,
+        default: str,
+        edits: list[Edit],
+        suggestions: list[Suggestion],
+        origin: str = "rule",
+    ) -> None:
         level = self.levels.level(edit.rule, default)
         if level == "fix" and edit.safety is Safety.FIX:
             edits.append(edit)
@@ -169,32 +193,49 @@ class Normalizer:
         # edit that caused them, which must not carry a warn rule's change into a fix.
         out: list[Edit | Suggestion] = []
         for level in ("fix", "warn"):
-            names = [n for n, r in cleanup.RULES.items() if self.levels.level(r.id, r.default) == level]
+            names = [
+                n for n, r in cleanup.RULES.items() if self.levels.level(r.id, r.default) == level
+            ]
             if names:
                 out.extend(cleanup.run_cleanup(text, names, self.options))
         return out
 
-    def _suspects(self, text: str, covered: Sequence[tuple[int, int]], source: str | None
-                  ) -> list[Suggestion]:
+    def _suspects(
+        self, text: str, covered: Sequence[tuple[int, int]], source: str | None
+    ) -> list[Suggestion]:
         if not self.levels.enabled("suspect", "warn"):
             return []
         try:
             from .suspects import find_suspects
         except ImportError:  # pragma: no cover - only while the module is being written
             return []
-        return find_suspects(text, covered=covered, entries=self.entries, source=source,
-                             scorer=self.scorer,
-                             enabled=lambda rid: self.levels.enabled(rid, "warn"))
+        return find_suspects(
+            text,
+            covered=covered,
+            entries=self.entries,
+            source=source,
+            scorer=self.scorer,
+            enabled=lambda rid: self.levels.enabled(rid, "warn"),
+        )
 
-    def _promote(self, kept: list[Edit], suggestions: list[Suggestion]
-                 ) -> tuple[list[Edit], list[Suggestion]]:
+    def _promote(
+        self, kept: list[Edit], suggestions: list[Suggestion]
+    ) -> tuple[list[Edit], list[Suggestion]]:
         """``--apply-suggestions T``: suspects scoring at least T become edits (top candidate)."""
         threshold = self.apply_suggestions or 0.0
         promoted, rest = [], []
         for s in suggestions:
             if s.rule.startswith("suspect/") and s.candidates and s.score >= threshold:
-                promoted.append(Edit(s.start, s.end, s.text, s.candidates[0].text, s.rule,
-                                     s.message or "applied suggestion"))
+                promoted.append(
+                    Edit(
+                        s.start,
+                        s.end,
+                        s.text,
+                        s.candidates[0].text,
+                        s.rule,
+                        s.message or "applied suggestion",
+                    )
+                )
             else:
                 rest.append(s)
         merged, skipped = select_by_priority([*kept, *promoted])

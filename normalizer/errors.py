@@ -65,7 +65,7 @@ class ConfigError(MtnormError):
 
 
 class InputError(MtnormError):
-    """An input that cannot be read: missing file, invalid UTF-8, a directory where a file was due."""
+    """An input that cannot be read: a missing file, invalid UTF-8, a directory for a file."""
 
 
 class ModelError(MtnormError):

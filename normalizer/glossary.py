@@ -23,8 +23,17 @@ __all__ = ["FILE_KEYS", "ENTRY_KEYS", "load_glossaries", "load_glossary_text", "
 
 FILE_KEYS = ("name", "languages", "description", "entries", "version")
 ENTRY_KEYS = (
-    "term", "variants", "patterns", "source", "context", "case", "unquote", "action", "id",
-    "note", "examples",
+    "term",
+    "variants",
+    "patterns",
+    "source",
+    "context",
+    "case",
+    "unquote",
+    "action",
+    "id",
+    "note",
+    "examples",
 )
 CONTEXT_KEYS = ("near", "not_near", "window")
 LANGUAGE_KEYS = ("source", "target")
@@ -57,7 +66,9 @@ class _Collector:
                 out[key] = value
                 continue
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            mend = f"; did you mean {close[0]!r}?" if close else f"; valid keys: {', '.join(allowed)}"
+            mend = (
+                f"; did you mean {close[0]!r}?" if close else f"; valid keys: {', '.join(allowed)}"
+            )
             self.add(pos, f"unknown key {key!r} in {where}{mend}")
         return out
 
@@ -117,7 +128,10 @@ def load_glossary_text(text: str, path: str = "<memory>") -> tuple[Glossary | No
     if any(p.severity == "error" for p in c.problems):
         return None, c.problems
     glossary = Glossary(
-        name=name or "", entries=tuple(entries), path=path, source_language=languages[0],
+        name=name or "",
+        entries=tuple(entries),
+        path=path,
+        source_language=languages[0],
         target_language=languages[1],
         description=c.string(top.get("description"), "'description'") or "",
     )
@@ -131,8 +145,10 @@ def _languages(c: _Collector, node: Located | None) -> tuple[str, str]:
         c.add(node, "'languages' must be a mapping like {source: ru, target: en}")
         return "", ""
     keys = c.keys(node, LANGUAGE_KEYS, "'languages'")
-    return (c.string(keys.get("source"), "'source'") or "",
-            c.string(keys.get("target"), "'target'") or "")
+    return (
+        c.string(keys.get("source"), "'source'") or "",
+        c.string(keys.get("target"), "'target'") or "",
+    )
 
 
 def _entry(c: _Collector, node: Located, glossary: str) -> Entry | None:
@@ -157,15 +173,23 @@ def _entry(c: _Collector, node: Located, glossary: str) -> Entry | None:
     if case == "match":
         for item in _items(k.get("variants")):
             if isinstance(item.value, str) and item.value.strip().casefold() == term.casefold():
-                c.add(item, f"variant {item.value!r} equals the term {term!r} ignoring case while "
-                            "case is 'match': it would change nothing; remove it or use case: fixed")
+                c.add(
+                    item,
+                    f"variant {item.value!r} equals the term {term!r} ignoring case while "
+                    "case is 'match': it would change nothing; remove it or use case: fixed",
+                )
     entry_id = c.string(k.get("id"), "'id'") or slug(term) or "entry"
     if "id" in k and not _ID_RE.match(entry_id):
         c.add(k["id"], f"id {entry_id!r} must be lower case letters, digits, '-', '_' or '.'")
     entry = Entry(
-        term=term.strip(), id=entry_id, glossary=glossary, variants=variants, patterns=patterns,
+        term=term.strip(),
+        id=entry_id,
+        glossary=glossary,
+        variants=variants,
+        patterns=patterns,
         source=tuple(s.lower() for s in c.strings(k.get("source"), "'source'")),
-        context=_context(c, k.get("context")), case=case,
+        context=_context(c, k.get("context")),
+        case=case,
         unquote=_bool(c, k.get("unquote"), "'unquote'", True),
         action=_enum(c, k.get("action"), ("fix", "suggest"), "'action'") or "fix",
         note=c.string(k.get("note"), "'note'") or "",
@@ -227,8 +251,11 @@ def _context(c: _Collector, node: Located | None) -> Context | None:
             c.add(window, "'window' must be a whole number of words (1 or more)")
         else:
             win = window.value
-    ctx = Context(near=c.strings(k.get("near"), "'near'"),
-                  not_near=c.strings(k.get("not_near"), "'not_near'"), window=win)
+    ctx = Context(
+        near=c.strings(k.get("near"), "'near'"),
+        not_near=c.strings(k.get("not_near"), "'not_near'"),
+        window=win,
+    )
     if not ctx.near and not ctx.not_near:
         c.add(node, "'context' needs 'near' or 'not_near' words")
     return ctx
@@ -254,9 +281,11 @@ def _check_ids(c: _Collector, entries: list[Entry]) -> None:
     for e in entries:
         if e.id in seen:
             loc = e.location
-            c.add((loc.line, loc.column) if loc else (1, 1),
-                  f"duplicate entry id {e.id!r} (also for term {seen[e.id].term!r}); "
-                  "give one of them an explicit 'id'")
+            c.add(
+                (loc.line, loc.column) if loc else (1, 1),
+                f"duplicate entry id {e.id!r} (also for term {seen[e.id].term!r}); "
+                "give one of them an explicit 'id'",
+            )
         seen[e.id] = e
 
 
@@ -269,8 +298,15 @@ def cross_check(glossaries: Iterable[Glossary]) -> list[Problem]:
     entries = [e for g in glossaries for e in g.entries]
     for g in glossaries:
         if g.name in names:
-            problems.append(Problem(g.path, 1, 1, f"glossary name {g.name!r} is also used by "
-                                    f"{names[g.name].path}; rule ids must be unique"))
+            problems.append(
+                Problem(
+                    g.path,
+                    1,
+                    1,
+                    f"glossary name {g.name!r} is also used by "
+                    f"{names[g.name].path}; rule ids must be unique",
+                )
+            )
         names[g.name] = g
     for e in entries:
         terms.setdefault(e.term.casefold(), e)
@@ -278,17 +314,27 @@ def cross_check(glossaries: Iterable[Glossary]) -> list[Problem]:
             key = " ".join(v.casefold().split())
             other = by_variant.get(key)
             if other is not None and other is not e and e.context is None and other.context is None:
-                problems.append(_at(e, f"variant {v!r} of {e.rule_id} is also a variant of "
-                                    f"{other.rule_id} and neither has a 'context': ambiguous; "
-                                    "add a context to one or remove the duplicate"))
+                problems.append(
+                    _at(
+                        e,
+                        f"variant {v!r} of {e.rule_id} is also a variant of "
+                        f"{other.rule_id} and neither has a 'context': ambiguous; "
+                        "add a context to one or remove the duplicate",
+                    )
+                )
             by_variant.setdefault(key, e)
     for e in entries:
         for v in e.variants:
             other = terms.get(v.casefold())
             if other is not None and other is not e:
-                problems.append(_at(e, f"variant {v!r} of {e.rule_id} is the term of "
-                                    f"{other.rule_id}; replacements are not rescanned (no cascade)",
-                                    "warning"))
+                problems.append(
+                    _at(
+                        e,
+                        f"variant {v!r} of {e.rule_id} is the term of "
+                        f"{other.rule_id}; replacements are not rescanned (no cascade)",
+                        "warning",
+                    )
+                )
     return problems
 
 

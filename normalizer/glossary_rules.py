@@ -54,8 +54,11 @@ class _Phrases:
         # A context word also matches its regular English inflections ("poison" is near in
         # "poisoned", "poisoning"): the spec's own example needs it, and a context is evidence
         # of a topic, not a spelling.
-        alts = sorted((r"\s+".join(map(regex.escape, p.split())) + _INFLECTION for p in phrases),
-                      key=len, reverse=True)
+        alts = sorted(
+            (r"\s+".join(map(regex.escape, p.split())) + _INFLECTION for p in phrases),
+            key=len,
+            reverse=True,
+        )
         self._rx = regex.compile("|".join(alts), regex.IGNORECASE | regex.V0) if alts else None
 
     def found(self, text: str, start: int, end: int, skip: tuple[int, int]) -> bool:
@@ -95,7 +98,11 @@ def _region(text: str, start: int, end: int, window: int | None) -> tuple[int, i
         return lo, hi
     before = list(_WORDS.finditer(text, max(0, start - 40 * window), start))
     after = _WORDS.finditer(text, end, min(len(text), end + 40 * window))
-    lo = before[-window].start() if len(before) >= window else (before[0].start() if before else start)
+    lo = (
+        before[-window].start()
+        if len(before) >= window
+        else (before[0].start() if before else start)
+    )
     hi = end
     for i, m in enumerate(after):
         hi = m.end()
@@ -123,8 +130,11 @@ class GlossaryMatcher:
         self._owners = [tuple(o) for o in owners]
         self._finder = build_finder(list(keys), engine)
         self._patterns = [(idx, p) for idx, e in enumerate(self.entries) for p in e.patterns]
-        self._contexts = {idx: _CompiledContext(e.context) for idx, e in enumerate(self.entries)
-                          if e.context is not None}
+        self._contexts = {
+            idx: _CompiledContext(e.context)
+            for idx, e in enumerate(self.entries)
+            if e.context is not None
+        }
 
     def __reduce__(self) -> tuple[type, tuple[tuple[Entry, ...], str]]:
         return (type(self), (self.entries, self.engine))
@@ -139,13 +149,16 @@ class GlossaryMatcher:
             owner_lists.append((idx,))
             key = len(owner_lists) - 1
             try:
-                for m in compile_pattern(pattern).finditer(text, overlapped=True,
-                                                           timeout=SEARCH_TIMEOUT):
+                for m in compile_pattern(pattern).finditer(
+                    text, overlapped=True, timeout=SEARCH_TIMEOUT
+                ):
                     if m.end() > m.start() and is_boundary(text, m.start(), m.end()):
                         hits.append(Hit(m.start(), m.end(), key))
             except TimeoutError:
-                warnings.append(f"{self.entries[idx].rule_id}: pattern {pattern!r} timed out; "
-                                "skipped for this text")
+                warnings.append(
+                    f"{self.entries[idx].rule_id}: pattern {pattern!r} timed out; "
+                    "skipped for this text"
+                )
         findings = []
         for group in select_leftmost_longest(hits):
             order = sorted({i for h in group for i in owner_lists[h.key]})

@@ -26,9 +26,13 @@ def lint_examples(glossaries: Sequence[Glossary]) -> list[Problem]:
                 got = n.fix(ex.input).text
                 if got != ex.output:
                     loc = ex.location
-                    problems.append(Problem(
-                        loc.path if loc else g.path, loc.line if loc else 0,
-                        loc.column if loc else 0,
-                        f"example of {entry.rule_id} gives {got!r}, expected {ex.output!r} "
-                        f"(input {ex.input!r})"))
+                    problems.append(
+                        Problem(
+                            loc.path if loc else g.path,
+                            loc.line if loc else 0,
+                            loc.column if loc else 0,
+                            f"example of {entry.rule_id} gives {got!r}, expected {ex.output!r} "
+                            f"(input {ex.input!r})",
+                        )
+                    )
     return problems

@@ -46,6 +46,8 @@ def check_pattern(pattern: str) -> str | None:
         try:
             compiled.search(probe, timeout=PROBE_TIMEOUT)
         except TimeoutError:
-            return ("can backtrack catastrophically (nested repetition?); rewrite it without "
-                    "nested quantifiers such as (a+)+")
+            return (
+                "can backtrack catastrophically (nested repetition?); rewrite it without "
+                "nested quantifiers such as (a+)+"
+            )
     return None

@@ -46,25 +46,44 @@ def finding_lines(named: Named) -> list[str]:
 
 def _edit_json(e: Edit, index: LineIndex) -> dict[str, Any]:
     line, col = index.line_col(e.start)
-    return {"rule": e.rule, "start": e.start, "end": e.end, "line": line, "column": col,
-            "old": e.old, "new": e.new, "message": e.message}
+    return {
+        "rule": e.rule,
+        "start": e.start,
+        "end": e.end,
+        "line": line,
+        "column": col,
+        "old": e.old,
+        "new": e.new,
+        "message": e.message,
+    }
 
 
 def _suggestion_json(s: Suggestion, index: LineIndex) -> dict[str, Any]:
     line, col = index.line_col(s.start)
-    return {"rule": s.rule, "start": s.start, "end": s.end, "line": line, "column": col,
-            "text": s.text, "score": round(min(1.0, max(0.0, s.score)), 4),
-            "candidates": [{"text": c.text, "score": round(c.score, 4), "origin": c.origin}
-                           for c in s.candidates],
-            "message": s.message}
+    return {
+        "rule": s.rule,
+        "start": s.start,
+        "end": s.end,
+        "line": line,
+        "column": col,
+        "text": s.text,
+        "score": round(min(1.0, max(0.0, s.score)), 4),
+        "candidates": [
+            {"text": c.text, "score": round(c.score, 4), "origin": c.origin} for c in s.candidates
+        ],
+        "message": s.message,
+    }
 
 
 def report_dict(named: Named) -> dict[str, Any]:
     index = LineIndex(named.report.original)
     r = named.report
-    return {"path": named.path, "changed": bool(r.edits) or r.changed,
-            "edits": [_edit_json(e, index) for e in r.edits],
-            "suggestions": [_suggestion_json(s, index) for s in r.suggestions]}
+    return {
+        "path": named.path,
+        "changed": bool(r.edits) or r.changed,
+        "edits": [_edit_json(e, index) for e in r.edits],
+        "suggestions": [_suggestion_json(s, index) for s in r.suggestions],
+    }
 
 
 def to_json(reports: Sequence[Named]) -> str:
@@ -80,12 +99,22 @@ def to_sarif(reports: Sequence[Named], version: str) -> str:
         for f in _findings(named.report):
             rules.setdefault(f.rule, {"id": f.rule, "shortDescription": {"text": f.rule}})
             results.append(_sarif_result(named.path, f, index))
-    run = {"tool": {"driver": {"name": "mtnorm", "version": version,
-                               "informationUri": "https://pypi.org/project/mtnorm/",
-                               "rules": list(rules.values())}},
-           "results": results}
-    doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
-           "runs": [run]}
+    run = {
+        "tool": {
+            "driver": {
+                "name": "mtnorm",
+                "version": version,
+                "informationUri": "https://pypi.org/project/mtnorm/",
+                "rules": list(rules.values()),
+            }
+        },
+        "results": results,
+    }
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [run],
+    }
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
@@ -94,11 +123,24 @@ def _sarif_result(path: str, f: Edit | Suggestion, index: LineIndex) -> dict[str
     el, ec = index.line_col(f.end)
     region = {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec}
     location = {"physicalLocation": {"artifactLocation": {"uri": path}, "region": region}}
-    result: dict[str, Any] = {"ruleId": f.rule, "level": "warning" if isinstance(f, Edit)
-                              else "note", "message": {"text": _describe(f)},
-                              "locations": [location]}
+    result: dict[str, Any] = {
+        "ruleId": f.rule,
+        "level": "warning" if isinstance(f, Edit) else "note",
+        "message": {"text": _describe(f)},
+        "locations": [location],
+    }
     if isinstance(f, Edit):
-        result["fixes"] = [{"description": {"text": f.message or f.rule}, "artifactChanges": [
-            {"artifactLocation": {"uri": path},
-             "replacements": [{"deletedRegion": region, "insertedContent": {"text": f.new}}]}]}]
+        result["fixes"] = [
+            {
+                "description": {"text": f.message or f.rule},
+                "artifactChanges": [
+                    {
+                        "artifactLocation": {"uri": path},
+                        "replacements": [
+                            {"deletedRegion": region, "insertedContent": {"text": f.new}}
+                        ],
+                    }
+                ],
+            }
+        ]
     return result

@@ -54,8 +54,11 @@ def is_boundary(text: str, start: int, end: int) -> bool:
         before = text[start - 1]
         if is_word_char(before):
             return False
-        if before in APOSTROPHES and start >= 2 and is_letter(text[start - 2]) and (
-            start < len(text) and is_letter(text[start])
+        if (
+            before in APOSTROPHES
+            and start >= 2
+            and is_letter(text[start - 2])
+            and (start < len(text) and is_letter(text[start]))
         ):
             return False
     n = len(text)
@@ -63,15 +66,18 @@ def is_boundary(text: str, start: int, end: int) -> bool:
         after = text[end]
         if is_word_char(after):
             return False
-        if after in APOSTROPHES and end + 1 < n and is_letter(text[end + 1]) and (
-            end > 0 and is_letter(text[end - 1])
+        if (
+            after in APOSTROPHES
+            and end + 1 < n
+            and is_letter(text[end + 1])
+            and (end > 0 and is_letter(text[end - 1]))
         ):
             return _is_possessive(text, end)
     return True
 
 
 def _is_possessive(text: str, end: int) -> bool:
-    """``'s`` after a match, not followed by another word character (``Newbie's`` but not ``'st``)."""
+    """``'s`` after a match and no word character after it (``Newbie's``, not ``'st``)."""
     if text[end + 1] not in "sS":
         return False
     return end + 2 >= len(text) or not is_word_char(text[end + 2])

@@ -67,8 +67,12 @@ def _build(node: yaml.Node, path: str, seen: set[int]) -> Located:
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if id(node) in seen:
         raise YamlFailure(
-            Problem(path, line, col, "anchors and aliases are not allowed in glossaries; "
-                    "write the value out")
+            Problem(
+                path,
+                line,
+                col,
+                "anchors and aliases are not allowed in glossaries; write the value out",
+            )
         )
     seen.add(id(node))
     if node.tag not in _STD_TAGS:

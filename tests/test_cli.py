@@ -16,8 +16,14 @@ SEED = ROOT / "examples" / "navalny-mt.txt"
 
 def mtnorm(*args: str, stdin: bytes | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "normalizer", *args], input=stdin,
-                          capture_output=True, cwd=cwd, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "normalizer", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -51,19 +57,25 @@ def test_check_lines_and_exit_1() -> None:
     r = mtnorm("check", str(SEED))
     assert r.returncode == 1
     lines = r.stdout.decode().splitlines()
-    assert any(line.startswith(f"{SEED}:15:") and "ru-en-" in line and "novichok" in line
-               for line in lines)
+    assert any(
+        line.startswith(f"{SEED}:15:") and "ru-en-" in line and "novichok" in line for line in lines
+    )
     assert all(line.startswith(f"{SEED}:") for line in lines)
 
 
 def test_check_json_report_shape() -> None:
-    r = mtnorm("check", "--format", "json", "-", stdin="a companion of Navalny..".encode())
+    r = mtnorm("check", "--format", "json", "-", stdin=b"a companion of Navalny..")
     assert r.returncode == 1
     (item,) = json.loads(r.stdout)
     assert set(item) == {"path", "changed", "edits", "suggestions"}
     edit = item["edits"][0]
     assert set(edit) == {"rule", "start", "end", "line", "column", "old", "new", "message"}
-    assert (edit["old"], edit["new"], edit["line"], edit["column"]) == ("a companion", "an ally", 1, 1)
+    assert (edit["old"], edit["new"], edit["line"], edit["column"]) == (
+        "a companion",
+        "an ally",
+        1,
+        1,
+    )
 
 
 def test_check_sarif() -> None:
@@ -79,8 +91,11 @@ def test_clean_text_exits_0() -> None:
 
 def test_unknown_key_exits_2_with_location(tmp_path: Path) -> None:
     g = tmp_path / "bad.yaml"
-    g.write_text("name: bad\nentries:\n  - term: Novichok\n    variants: [Newbie]\n"
-                 "    contxt: {near: [poison]}\n", encoding="utf-8")
+    g.write_text(
+        "name: bad\nentries:\n  - term: Novichok\n    variants: [Newbie]\n"
+        "    contxt: {near: [poison]}\n",
+        encoding="utf-8",
+    )
     r = mtnorm("fix", "--glossary", str(g), "-", stdin=b"x")
     assert r.returncode == 2
     err = r.stderr.decode()
@@ -135,22 +150,27 @@ def test_select_and_ignore() -> None:
 
 def test_config_lookup_and_rule_levels(tmp_path: Path) -> None:
     (tmp_path / "g").mkdir()
-    (tmp_path / "g" / "x.yaml").write_text("name: mine\nentries:\n  - {term: Beta, variants: [alpha]}\n",
-                                           encoding="utf-8")
-    (tmp_path / "config.yaml").write_text("glossaries: [g/*.yaml]\nrules: {cleanup: off}\n",
-                                          encoding="utf-8")
+    (tmp_path / "g" / "x.yaml").write_text(
+        "name: mine\nentries:\n  - {term: Beta, variants: [alpha]}\n", encoding="utf-8"
+    )
+    (tmp_path / "config.yaml").write_text(
+        "glossaries: [g/*.yaml]\nrules: {cleanup: off}\n", encoding="utf-8"
+    )
     sub = tmp_path / "deep" / "er"
     sub.mkdir(parents=True)
     r = mtnorm("fix", "-", stdin=b"alpha  ..", cwd=sub)
     assert r.stdout == b"Beta  .."
-    (tmp_path / "config.yaml").write_text("rules: {mine: warn}\nglossaries: [g/*.yaml]\n",
-                                          encoding="utf-8")
+    (tmp_path / "config.yaml").write_text(
+        "rules: {mine: warn}\nglossaries: [g/*.yaml]\n", encoding="utf-8"
+    )
     r = mtnorm("check", "-", stdin=b"alpha", cwd=sub)
     assert r.returncode == 1 and b"mine/beta" in r.stdout
 
 
 def test_bad_config_exits_2(tmp_path: Path) -> None:
-    (tmp_path / "config.yaml").write_text("rules: {cleanup: maybe}\nglosaries: []\n", encoding="utf-8")
+    (tmp_path / "config.yaml").write_text(
+        "rules: {cleanup: maybe}\nglosaries: []\n", encoding="utf-8"
+    )
     r = mtnorm("check", "-", stdin=b"x", cwd=tmp_path)
     assert r.returncode == 2
     err = r.stderr.decode()
@@ -160,11 +180,17 @@ def test_bad_config_exits_2(tmp_path: Path) -> None:
 
 def test_glossary_lint_runs_examples(tmp_path: Path) -> None:
     g = tmp_path / "g.yaml"
-    g.write_text("name: g\nentries:\n  - term: Novichok\n    variants: [Newbie]\n    examples:\n"
-                 "      - {input: 'the Newbie', output: 'the Newbie'}\n", encoding="utf-8")
+    g.write_text(
+        "name: g\nentries:\n  - term: Novichok\n    variants: [Newbie]\n    examples:\n"
+        "      - {input: 'the Newbie', output: 'the Newbie'}\n",
+        encoding="utf-8",
+    )
     r = mtnorm("glossary", "lint", str(g))
     assert r.returncode == 1
-    assert f"{g}:6:9: example of g/novichok gives 'the Novichok', expected 'the Newbie'" in r.stdout.decode()
+    assert (
+        f"{g}:6:9: example of g/novichok gives 'the Novichok', expected 'the Newbie'"
+        in r.stdout.decode()
+    )
     assert mtnorm("glossary", "lint").returncode == 0  # the shipped glossaries
 
 

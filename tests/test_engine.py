@@ -26,8 +26,14 @@ def test_glossary_edit_wins_over_cleanup_inside_it() -> None:
 
 
 def test_select_by_priority_prefers_earlier_and_keeps_the_rest() -> None:
-    edits = [Edit(5, 10, "x" * 5, "y", "g"), Edit(4, 6, "xx", "", "c"), Edit(10, 11, "x", "z", "c"),
-             Edit(7, 8, "x", "", "c"), Edit(3, 3, "", "a", "c"), Edit(3, 3, "", "b", "c")]
+    edits = [
+        Edit(5, 10, "x" * 5, "y", "g"),
+        Edit(4, 6, "xx", "", "c"),
+        Edit(10, 11, "x", "z", "c"),
+        Edit(7, 8, "x", "", "c"),
+        Edit(3, 3, "", "a", "c"),
+        Edit(3, 3, "", "b", "c"),
+    ]
     kept, skipped = select_by_priority(edits)
     assert [(e.start, e.end, e.new) for e in kept] == [(3, 3, "a"), (5, 10, "y"), (10, 11, "z")]
     assert {(e.start, e.end) for e in skipped} == {(4, 6), (7, 8), (3, 3)}
@@ -47,7 +53,9 @@ def test_levels_warn_and_off() -> None:
 def test_suggest_action_is_a_suggestion() -> None:
     report = Normalizer([GLOSSARY], select=["t"]).fix("the Dagger missile")
     assert report.text == "the Dagger missile"
-    assert [(s.rule, s.candidates[0].text) for s in report.suggestions] == [("t/kinzhal", "Kinzhal")]
+    assert [(s.rule, s.candidates[0].text) for s in report.suggestions] == [
+        ("t/kinzhal", "Kinzhal")
+    ]
 
 
 def test_pickle_round_trip_gives_the_same_reports(seed_text: str) -> None:
@@ -86,5 +94,8 @@ def test_urls_and_emails_are_not_edited() -> None:
     n = Normalizer([GLOSSARY])
     text = "see https://example.com/poison/Newbie..html or newbie@poison.org; poison «Newbie».."
     report = n.fix(text)
-    assert report.text == "see https://example.com/poison/Newbie..html or newbie@poison.org; poison Novichok."
+    assert (
+        report.text
+        == "see https://example.com/poison/Newbie..html or newbie@poison.org; poison Novichok."
+    )
     assert all(s.start > text.index("; ") for s in report.suggestions)

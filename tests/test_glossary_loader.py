@@ -23,28 +23,57 @@ def problems_of(text: str) -> list[str]:
     ("text", "expected"),
     [
         ("name: t\nentries: [\n", "g.yaml:3:1: YAML syntax error"),
-        (HEADER + "  - term: Novichok\n    variants: [Newbie]\n    contxt: {near: [x]}\n",
-         "g.yaml:5:5: unknown key 'contxt' in entry 'novichok'; did you mean 'context'?"),
-        ("nmae: t\nentries: []\n", "g.yaml:1:1: unknown key 'nmae' in the glossary file; did you mean 'name'?"),
+        (
+            HEADER + "  - term: Novichok\n    variants: [Newbie]\n    contxt: {near: [x]}\n",
+            "g.yaml:5:5: unknown key 'contxt' in entry 'novichok'; did you mean 'context'?",
+        ),
+        (
+            "nmae: t\nentries: []\n",
+            "g.yaml:1:1: unknown key 'nmae' in the glossary file; did you mean 'name'?",
+        ),
         (HEADER + "  - variants: [Newbie]\n", "g.yaml:3:5: entry has no 'term'"),
-        (HEADER + "  - term: Novichok\n", "g.yaml:3:5: entry 'Novichok' has neither 'variants' nor 'patterns'"),
+        (
+            HEADER + "  - term: Novichok\n",
+            "g.yaml:3:5: entry 'Novichok' has neither 'variants' nor 'patterns'",
+        ),
         ("name: Bad_Name\nentries: []\n", "g.yaml:1:7: name 'Bad_Name' must match [a-z0-9-]+"),
         ("entries: []\n", "g.yaml:1:1: missing 'name'"),
-        (HEADER + "  - term: Novichok\n    variants: [Newbie]\n    case: fixd\n",
-         "g.yaml:5:11: 'case' must be fixed or match, not 'fixd'; did you mean 'fixed'?"),
-        (HEADER + "  - term: X\n    patterns: ['a(']\n",
-         "g.yaml:4:16: pattern 'a(' in entry 'X': does not compile"),
-        (HEADER + "  - term: X\n    patterns: ['(a+)+$']\n",
-         "g.yaml:4:16: pattern '(a+)+$' in entry 'X': can backtrack catastrophically"),
-        (HEADER + "  - term: ally\n    variants: [Ally]\n    case: match\n",
-         "g.yaml:4:16: variant 'Ally' equals the term 'ally' ignoring case while case is 'match'"),
-        (HEADER + "  - term: X\n    variants: [y]\n    context: {window: 0, near: [z]}\n",
-         "g.yaml:5:23: 'window' must be a whole number of words"),
-        (HEADER + "  - term: X\n    variants: [y]\n    unquote: 'yes'\n", "g.yaml:5:14: 'unquote' must be true or false"),
-        (HEADER + "  - term: X\n    variants: [y]\n  - term: X\n    variants: [z]\n",
-         "g.yaml:5:5: duplicate entry id 'x'"),
-        ("name: t\nentries:\n  - &a {term: X, variants: [y]}\n  - *a\n", "anchors and aliases are not allowed"),
-        ("name: t\nentries: !!python/object:os.system []\n", "is not allowed; glossaries are plain YAML"),
+        (
+            HEADER + "  - term: Novichok\n    variants: [Newbie]\n    case: fixd\n",
+            "g.yaml:5:11: 'case' must be fixed or match, not 'fixd'; did you mean 'fixed'?",
+        ),
+        (
+            HEADER + "  - term: X\n    patterns: ['a(']\n",
+            "g.yaml:4:16: pattern 'a(' in entry 'X': does not compile",
+        ),
+        (
+            HEADER + "  - term: X\n    patterns: ['(a+)+$']\n",
+            "g.yaml:4:16: pattern '(a+)+$' in entry 'X': can backtrack catastrophically",
+        ),
+        (
+            HEADER + "  - term: ally\n    variants: [Ally]\n    case: match\n",
+            "g.yaml:4:16: variant 'Ally' equals the term 'ally' ignoring case while case is 'match'",
+        ),
+        (
+            HEADER + "  - term: X\n    variants: [y]\n    context: {window: 0, near: [z]}\n",
+            "g.yaml:5:23: 'window' must be a whole number of words",
+        ),
+        (
+            HEADER + "  - term: X\n    variants: [y]\n    unquote: 'yes'\n",
+            "g.yaml:5:14: 'unquote' must be true or false",
+        ),
+        (
+            HEADER + "  - term: X\n    variants: [y]\n  - term: X\n    variants: [z]\n",
+            "g.yaml:5:5: duplicate entry id 'x'",
+        ),
+        (
+            "name: t\nentries:\n  - &a {term: X, variants: [y]}\n  - *a\n",
+            "anchors and aliases are not allowed",
+        ),
+        (
+            "name: t\nentries: !!python/object:os.system []\n",
+            "is not allowed; glossaries are plain YAML",
+        ),
     ],
 )
 def test_error_kinds_are_located(text: str, expected: str) -> None:
@@ -53,7 +82,10 @@ def test_error_kinds_are_located(text: str, expected: str) -> None:
 
 
 def test_every_error_of_a_file_is_reported_at_once() -> None:
-    text = HEADER + "  - term: A\n    contxt: 1\n  - variants: [b]\n  - term: C\n    case: x\n    variants: [c]\n"
+    text = (
+        HEADER
+        + "  - term: A\n    contxt: 1\n  - variants: [b]\n  - term: C\n    case: x\n    variants: [c]\n"
+    )
     found = problems_of(text)
     assert len([p for p in found if "unknown key" in p]) == 1
     assert any("no 'term'" in p for p in found)
@@ -88,7 +120,11 @@ def test_ambiguous_variant_across_glossaries(tmp_path: Path) -> None:
 
 
 def test_same_variant_with_context_is_fine(tmp_path: Path) -> None:
-    a = _write(tmp_path, "a.yaml", "name: a\nentries:\n  - {term: X, variants: [Newbie], context: {near: [p]}}\n")
+    a = _write(
+        tmp_path,
+        "a.yaml",
+        "name: a\nentries:\n  - {term: X, variants: [Newbie], context: {near: [p]}}\n",
+    )
     b = _write(tmp_path, "b.yaml", "name: b\nentries:\n  - {term: Y, variants: [newbie]}\n")
     assert len(load_glossaries([a, b])) == 2
 
@@ -101,8 +137,12 @@ def test_duplicate_glossary_names(tmp_path: Path) -> None:
 
 
 def test_cascade_is_a_warning_not_an_error(tmp_path: Path) -> None:
-    a = _write(tmp_path, "a.yaml", "name: a\nentries:\n  - {term: beta, variants: [alpha]}\n"
-               "  - {term: gamma, variants: [beta]}\n")
+    a = _write(
+        tmp_path,
+        "a.yaml",
+        "name: a\nentries:\n  - {term: beta, variants: [alpha]}\n"
+        "  - {term: gamma, variants: [beta]}\n",
+    )
     warnings: list = []
     assert load_glossaries([a], warnings=warnings)
     assert [w.severity for w in warnings] == ["warning"]
@@ -110,14 +150,18 @@ def test_cascade_is_a_warning_not_an_error(tmp_path: Path) -> None:
 
 
 def test_example_mismatch_reported_by_lint_with_both_texts() -> None:
-    text = (HEADER + "  - term: Novichok\n    variants: [Newbie]\n    examples:\n"
-            "      - {input: 'a Newbie', output: 'a Novichok'}\n"
-            "      - {input: 'a Newbie', output: 'a Newbie'}\n")
+    text = (
+        HEADER + "  - term: Novichok\n    variants: [Newbie]\n    examples:\n"
+        "      - {input: 'a Newbie', output: 'a Novichok'}\n"
+        "      - {input: 'a Newbie', output: 'a Newbie'}\n"
+    )
     g, problems = load_glossary_text(text, "g.yaml")
     assert isinstance(g, Glossary) and not problems
     found = [str(p) for p in lint_examples([g])]
-    assert found == ["g.yaml:7:9: example of t/novichok gives 'a Novichok', expected 'a Newbie' "
-                     "(input 'a Newbie')"]
+    assert found == [
+        "g.yaml:7:9: example of t/novichok gives 'a Novichok', expected 'a Newbie' "
+        "(input 'a Newbie')"
+    ]
 
 
 def test_yaml_bomb_is_refused_quickly() -> None:
@@ -128,10 +172,17 @@ def test_yaml_bomb_is_refused_quickly() -> None:
 
 
 def test_defaults() -> None:
-    g, _ = load_glossary_text(HEADER + "  - {term: Matrosskaya Tishina, variants: [Sailor silence]}\n"
-                              "  - {term: ally, variants: [companion]}\n")
+    g, _ = load_glossary_text(
+        HEADER + "  - {term: Matrosskaya Tishina, variants: [Sailor silence]}\n"
+        "  - {term: ally, variants: [companion]}\n"
+    )
     assert g is not None
     first, second = g.entries
-    assert (first.id, first.case, first.unquote, first.action) == ("matrosskaya-tishina", "fixed", True, "fix")
+    assert (first.id, first.case, first.unquote, first.action) == (
+        "matrosskaya-tishina",
+        "fixed",
+        True,
+        "fix",
+    )
     assert (second.id, second.case) == ("ally", "match")
     assert first.rule_id == "t/matrosskaya-tishina"

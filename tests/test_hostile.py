@@ -86,7 +86,11 @@ def test_yaml_bomb_and_python_tags_refused(tmp_path: Path) -> None:
 def test_binary_file_is_skipped_with_a_note(tmp_path: Path) -> None:
     f = tmp_path / "blob.bin"
     f.write_bytes(b"\x00\x01poison Newbie")
-    r = subprocess.run([sys.executable, "-m", "normalizer", "fix", "--in-place", str(f)],
-                       capture_output=True, cwd=ROOT, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "normalizer", "fix", "--in-place", str(f)],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert r.returncode == 0 and b"binary" in r.stderr
     assert f.read_bytes() == b"\x00\x01poison Newbie"

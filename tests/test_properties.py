@@ -20,14 +20,57 @@ from normalizer.glossary_model import Context, Entry, Glossary
 
 # Variants, terms and context words come from disjoint vocabularies, so a replacement can never
 # create a new match or change a context: that is what makes idempotence a fair property.
-VARIANT_WORDS = ["newbie", "sailor", "silence", "companion", "businessman", "jellyfish", "apple",
-                 "rain", "İstanbul", "straße", "ёлка", "o'brien", "u.s."]
-TERM_WORDS = ["Novichok", "Matrosskaya", "Tishina", "Kommersant", "Meduza", "Yabloko", "Dozhd",
-              "ally", "allies", "Kinzhal"]
+VARIANT_WORDS = [
+    "newbie",
+    "sailor",
+    "silence",
+    "companion",
+    "businessman",
+    "jellyfish",
+    "apple",
+    "rain",
+    "İstanbul",
+    "straße",
+    "ёлка",
+    "o'brien",
+    "u.s.",
+]
+TERM_WORDS = [
+    "Novichok",
+    "Matrosskaya",
+    "Tishina",
+    "Kommersant",
+    "Meduza",
+    "Yabloko",
+    "Dozhd",
+    "ally",
+    "allies",
+    "Kinzhal",
+]
 CONTEXT_WORDS = ["poison", "prison", "navalny", "newspaper", "team"]
 FILLER = ["the", "with", "of", "on", "was", "x", "42", "—", "Putin"]
-SEPARATORS = [" ", "  ", "\n", "\r\n", "\u00a0", ", ", ". ", "«", "»", "“", "”", "'s ", "’", "\t",
-              "-", "\ufeff", "😀", "\u0301", "..", "&# 160;"]
+SEPARATORS = [
+    " ",
+    "  ",
+    "\n",
+    "\r\n",
+    "\u00a0",
+    ", ",
+    ". ",
+    "«",
+    "»",
+    "“",
+    "”",
+    "'s ",
+    "’",
+    "\t",
+    "-",
+    "\ufeff",
+    "😀",
+    "\u0301",
+    "..",
+    "&# 160;",
+]
 
 words = st.lists(st.sampled_from(VARIANT_WORDS), min_size=1, max_size=3).map(" ".join)
 
@@ -45,8 +88,15 @@ def entries(draw: st.DrawFn, i: int) -> Entry:
         )
         if not context.near and not context.not_near:
             context = None
-    return Entry(term=term, id=f"e{i}", glossary="prop", variants=variants, context=context,
-                 case=draw(st.sampled_from(["fixed", "match"])), unquote=draw(st.booleans()))
+    return Entry(
+        term=term,
+        id=f"e{i}",
+        glossary="prop",
+        variants=variants,
+        context=context,
+        case=draw(st.sampled_from(["fixed", "match"])),
+        unquote=draw(st.booleans()),
+    )
 
 
 @st.composite
@@ -89,8 +139,7 @@ def _check_report(text: str, n: Normalizer) -> str:
     return report.text
 
 
-SETTINGS = settings(max_examples=300, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
