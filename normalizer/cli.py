@@ -26,7 +26,7 @@ PLUGINS = {
     "lsp": "normalizer.lsp:main",
 }
 GLOSSARY_PLUGINS = {
-    "merge": "normalizer.mining:merge_main",
+    "merge": "normalizer.mining_merge:merge_main",
     "import": "normalizer.importers:main",
 }
 EXTRA_HINTS = {"normalizer.lsp": "lsp", "normalizer.scoring.cli": "model"}

@@ -12,7 +12,6 @@ same id or term.
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -23,8 +22,9 @@ from typing import Any
 import regex
 
 from .edits import Suggestion
-from .errors import GlossaryError, InputError, MtnormError, Problem
+from .errors import InputError, MtnormError
 from .glossary_model import Glossary
+from .mining_merge import TODO, MergeResult, dump_yaml, flow, merge, merge_main
 from .suspects import find_suspects
 from .suspects_lex import sentences, tokens, zipf_en
 
@@ -39,8 +39,6 @@ __all__ = [
     "write_draft",
 ]
 
-#: The term of a draft entry no candidate was found for; merge refuses it until it is set.
-TODO = "TODO"
 _INFLECTION = regex.compile(r"(?:['’]s|s)$")
 
 
@@ -71,15 +69,6 @@ class DraftEntry:
     @property
     def count(self) -> int:
         return sum(n for _, n in self.variants)
-
-
-@dataclass(frozen=True, slots=True)
-class MergeResult:
-    """What :func:`merge` changed."""
-
-    added: tuple[str, ...] = ()
-    extended: tuple[str, ...] = ()
-    variants: int = 0
 
 
 def _read(path: str) -> str:
@@ -275,7 +264,7 @@ def draft_text(entries: Iterable[DraftEntry], name: str = "draft") -> str:
             note += "; no candidate found: set the term"
         items.yaml_set_comment_before_after_key(len(items) - 1, before=note, indent=2)
     doc["entries"] = items
-    return _dump(
+    return dump_yaml(
         doc, header="Draft glossary for human review (action: suggest never rewrites text)."
     )
 
@@ -286,132 +275,15 @@ def _entry_map(d: DraftEntry) -> Any:
     m = CommentedMap()
     m["term"] = d.term
     variants = [v for v, _ in d.variants if v.casefold() != d.term.casefold()]
-    m["variants"] = _flow(CommentedSeq(variants))
+    m["variants"] = flow(CommentedSeq(variants))
     if d.source:
-        m["source"] = _flow(CommentedSeq(d.source))
+        m["source"] = flow(CommentedSeq(d.source))
     if d.near:
-        m["context"] = CommentedMap(near=_flow(CommentedSeq(d.near)))
+        m["context"] = CommentedMap(near=flow(CommentedSeq(d.near)))
     m["action"] = "suggest"
     if d.examples:
-        m["examples"] = CommentedSeq(_flow(CommentedMap(input=e, output=e)) for e in d.examples)
+        m["examples"] = CommentedSeq(flow(CommentedMap(input=e, output=e)) for e in d.examples)
     return m
-
-
-def _flow(node: Any) -> Any:
-    node.fa.set_flow_style()
-    return node
-
-
-def _yaml() -> Any:
-    from ruamel.yaml import YAML
-
-    y = YAML()  # round-trip: comments, order and quoting survive
-    y.preserve_quotes = True
-    y.width = 4096
-    y.indent(mapping=2, sequence=4, offset=2)
-    return y
-
-
-def _dump(doc: Any, header: str = "") -> str:
-    buf = io.StringIO()
-    if header:
-        buf.write(f"# {header}\n")
-    _yaml().dump(doc, buf)
-    return buf.getvalue()
-
-
-def _load_yaml(path: str | Path) -> Any:
-    from ruamel.yaml.error import YAMLError
-
-    text = _read(str(path))
-    try:
-        return _yaml().load(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise GlossaryError(
-            problems=[Problem(str(path), line, col, f"YAML syntax error: {exc}")]
-        ) from exc
-
-
-def merge(draft_path: str | Path, glossary_path: str | Path) -> MergeResult:
-    """Merge the reviewed entries of a draft into a glossary file, keeping comments and layout."""
-    from .glossary import slug
-
-    draft, glossary = _load_yaml(draft_path), _load_yaml(glossary_path)
-    new_entries = _entries_of(draft, draft_path)
-    existing = _entries_of(glossary, glossary_path)
-    _check_reviewed(new_entries, draft_path)
-    index: dict[str, Any] = {}
-    for e in existing:
-        index.setdefault(str(e.get("id") or slug(str(e["term"]))), e)
-        index.setdefault("term:" + str(e["term"]).casefold(), e)
-    added: list[str] = []
-    extended: list[str] = []
-    count = 0
-    for e in new_entries:
-        key = str(e.get("id") or slug(str(e["term"])))
-        target = index.get(key) or index.get("term:" + str(e["term"]).casefold())
-        if target is None:
-            existing.append(e)
-            index[key] = e
-            added.append(key)
-            count += len(e.get("variants") or ())
-            continue
-        n = _extend_list(target, "variants", e.get("variants") or ()) + _extend_list(
-            target, "source", e.get("source") or ()
-        )
-        if n:
-            extended.append(key)
-            count += n
-    from .fileio import atomic_write
-
-    atomic_write(glossary_path, _dump(glossary))
-    return MergeResult(tuple(added), tuple(extended), count)
-
-
-def _entries_of(doc: Any, path: str | Path) -> Any:
-    entries = doc.get("entries") if hasattr(doc, "get") else None
-    if entries is None:
-        raise GlossaryError(
-            problems=[Problem(str(path), 1, 1, "no 'entries' list; is this a v1 glossary?")]
-        )
-    return entries
-
-
-def _check_reviewed(entries: Iterable[Any], path: str | Path) -> None:
-    problems = []
-    for e in entries:
-        if str(e.get("term", "")).strip() in ("", TODO):
-            line, col = e.lc.line + 1, e.lc.col + 1
-            problems.append(
-                Problem(
-                    str(path), line, col, "entry still has no term: set 'term' or delete the entry"
-                )
-            )
-    if problems:
-        raise GlossaryError(problems=problems)
-
-
-def _extend_list(entry: Any, key: str, values: Iterable[Any]) -> int:
-    """Append values not yet in ``entry[key]`` (case-insensitively); return how many were added."""
-    from ruamel.yaml.comments import CommentedSeq
-
-    current = entry.get(key)
-    if current is None:
-        current = _flow(CommentedSeq())
-        entry[key] = current
-    seen = {str(v).casefold() for v in current}
-    term = str(entry.get("term", "")).casefold()
-    added = 0
-    for v in values:
-        if str(v).casefold() not in seen and (key != "variants" or str(v).casefold() != term):
-            current.append(v)
-            seen.add(str(v).casefold())
-            added += 1
-    if not current:
-        del entry[key]
-    return added
 
 
 def main(argv: list[str]) -> int:
@@ -471,20 +343,3 @@ def _with_progress(
     with Progress(transient=True) as bar:
         task = bar.add_task("mining", total=total)
         return run(lambda done, _total, _path: bar.update(task, completed=done))
-
-
-def merge_main(argv: list[str]) -> int:
-    """``mtnorm glossary merge DRAFT GLOSSARY``."""
-    p = argparse.ArgumentParser(
-        prog="mtnorm glossary merge", description="Merge a reviewed draft into a glossary."
-    )
-    p.add_argument("draft")
-    p.add_argument("glossary")
-    args = p.parse_args(argv)
-    result = merge(args.draft, args.glossary)
-    print(
-        f"{args.glossary}: {len(result.added)} new entries, {result.variants} new variants/sources"
-        f" ({len(result.extended)} entries extended)",
-        file=sys.stderr,
-    )
-    return 0
