@@ -114,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     columns = [*RULES, "all default", "Normalizer.fix"]
     width = max(map(len, columns)) + 2
     print(f"{'MB/s':<{width}}" + "".join(f"{label[:24]:>26}" for label, _, _ in rows))
-    print(f"{'size (KB)':<{width}}" + "".join(f"{len(t.encode()) / 1000:>26.0f}" for _, t, _ in rows))
+    sizes = "".join(f"{len(text.encode()) / 1000:>26.0f}" for _, text, _ in rows)
+    print(f"{'size (KB)':<{width}}" + sizes)
     for column in columns:
         print(f"{column:<{width}}" + "".join(f"{row[column]:>26.1f}" for _, _, row in rows))
     seed_ms = len(seed.encode()) / 1_000_000 / rows[1][2]["all default"] * 1000
