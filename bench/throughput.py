@@ -207,7 +207,13 @@ class HyperscanRecipe(Recipe):
 class Mtnorm:
     name = "mtnorm Normalizer.fix, glossary only"
 
-    def __init__(self, pairs: Pairs, all_rules: bool = False, engine: str = "auto") -> None:
+    def __init__(
+        self,
+        pairs: Pairs,
+        all_rules: bool = False,
+        engine: str = "auto",
+        ignore: tuple[str, ...] = (),
+    ) -> None:
         from normalizer import Normalizer
         from normalizer.glossary_model import Entry, Glossary
 
@@ -216,9 +222,13 @@ class Mtnorm:
             for t, v in pairs
         )
         g = Glossary(name="bench", entries=entries)
-        self.n = Normalizer([g], select=None if all_rules else ["bench"], engine=engine)
+        self.n = Normalizer(
+            [g], select=None if all_rules else ["bench"], engine=engine, ignore=ignore
+        )
         if all_rules:
-            self.name = "mtnorm Normalizer.fix, all default rules"
+            self.name = "mtnorm Normalizer.fix, all default rules" + (
+                f" except {', '.join(ignore)}" if ignore else ""
+            )
 
     def find(self, text: str) -> int:
         return len(self.n.check(text).edits)
@@ -254,7 +264,8 @@ def _run(fn: Callable[[str], object], chunks: list[str]) -> float:
 def measure(engine: object, chunks: list[str], rounds: int, budget: float) -> tuple[str, str]:
     """(find, replace) cells in MB/s; on a sample when the full run would exceed ``budget``."""
     total = sum(len(c.encode()) for c in chunks)
-    sample = [chunks[0][:100_000]]
+    # the slowest rows (all rules) are timed on a small sample so the run ends
+    sample = [chunks[0][: 100_000 if "all default rules" not in engine.name else 5_000]]
     est = _run(engine.replace, sample) * total / len(sample[0].encode()) * 2 * rounds
     note = ""
     if est > budget:
@@ -303,6 +314,7 @@ def main() -> None:
                 continue
             notes.append(f"{size:>7} {cls.name}: built in {time.perf_counter() - t:.2f} s")
         if size == 10_000:
+            engines.append(Mtnorm(pairs, all_rules=True, ignore=("suspect",)))
             engines.append(Mtnorm(pairs, all_rules=True))
         for eng in engines:
             f, r = measure(eng, chunks, args.rounds, args.budget)
@@ -311,6 +323,30 @@ def main() -> None:
         _checks(engines, pairs, sample, size, notes)
     _table(rows, args.sizes)
     print("\n".join(notes))
+    _rule_costs(chunks[0][:200_000])
+
+
+def _rule_costs(text: str) -> None:
+    """Seconds per MB of each default cleanup rule alone, and of the suspects stage."""
+    from normalizer import cleanup
+
+    print("\nper-rule cost on a 200 KB piece (s/MB; 25 MB/s = 0.04 s/MB):")
+    mb = len(text.encode()) / 1e6
+    list(cleanup.run_cleanup(text[:1000], list(cleanup.RULES), {}))  # imports (ftfy) first
+    for name, rule in cleanup.RULES.items():
+        t = time.perf_counter()
+        list(cleanup.run_cleanup(text, [name], {}))
+        print(f"  cleanup/{name} ({rule.default}): {(time.perf_counter() - t) / mb:.3f}")
+    from normalizer.suspects import find_suspects
+
+    piece = text[:2_000]
+    entries = Mtnorm(glossary_entries(10_000)).n.entries
+    t = time.perf_counter()
+    find_suspects(
+        piece, covered=[], entries=entries, source=None, scorer=None, enabled=lambda _rid: True
+    )
+    per_mb = (time.perf_counter() - t) / (len(piece.encode()) / 1e6)
+    print(f"  suspects (10,000 entries, measured on 2 KB): {per_mb:,.1f}")
 
 
 def _checks(engines: list[object], pairs: Pairs, sample: str, size: int, notes: list[str]) -> None:
