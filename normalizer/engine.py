@@ -102,12 +102,12 @@ class Normalizer:
 
     def check(self, text: str, source: str | None = None) -> Report:
         """Everything that would change and every suggestion; ``report.text`` is unchanged."""
-        edits, suggestions = self._findings(text, source)
+        edits, suggestions = self._settled(text, source)
         return Report(original=text, text=text, edits=tuple(edits), suggestions=tuple(suggestions))
 
     def fix(self, text: str, source: str | None = None) -> Report:
         """Apply the safe edits once; ``report.edits`` are the applied edits."""
-        edits, suggestions = self._findings(text, source)
+        edits, suggestions = self._settled(text, source)
         return Report(
             original=text,
             text=apply_edits(text, edits),
@@ -132,7 +132,28 @@ class Normalizer:
 
     # -- stages -------------------------------------------------------------------------------
 
-    def _findings(self, text: str, source: str | None) -> tuple[list[Edit], list[Suggestion]]:
+    def _settled(self, text: str, source: str | None) -> tuple[list[Edit], list[Suggestion]]:
+        """Edits whose one application is final, so ``fix(fix(x))`` changes nothing.
+
+        Where an edit lost an overlap only in part (a cleanup edit that also covered text past a
+        glossary edit), what it would have fixed outside the winner is found by a pass over the
+        fixed text and folded into the first pass's edits; rare, so usually one pass.
+        """
+        edits, suggestions, unsettled = self._findings(text, source)
+        for _ in range(_SETTLE_PASSES):
+            if not unsettled:
+                break
+            more, _, unsettled = self._findings(apply_edits(text, edits), None, suspects=False)
+            if not more:
+                break
+            from .cleanup import _compose as compose_edits  # to edits.py with the cleanup rework
+
+            edits = compose_edits(text, edits, more)
+        return edits, suggestions
+
+    def _findings(
+        self, text: str, source: str | None, *, suspects: bool = True
+    ) -> tuple[list[Edit], list[Suggestion], bool]:
         proposed: list[Edit] = []  # priority order: glossary, then cleanup
         suggestions: list[Suggestion] = []
         for f in self._matcher.find(text)[0]:
@@ -154,7 +175,10 @@ class Normalizer:
             proposed = [e for e in proposed if not _inside(e.start, e.end, protected)]
             suggestions = [x for x in suggestions if not _inside(x.start, x.end, protected)]
         kept, skipped = select_by_priority(proposed)
-        suggestions.extend(_unsubsumed(skipped, kept))
+        conflicts = _unsubsumed(skipped, kept)
+        suggestions.extend(conflicts)
+        if not suspects:
+            return kept, suggestions, bool(conflicts)
         # spans already reported (edits, or glossary/cleanup findings at warn) are not suspects
         covered = [(e.start, e.end) for e in kept] + [(s.start, s.end) for s in suggestions]
         covered += protected
@@ -162,7 +186,7 @@ class Normalizer:
         if self.apply_suggestions is not None:
             kept, suggestions = self._promote(kept, suggestions)
         suggestions.sort(key=lambda s: (s.start, s.end, s.rule))
-        return kept, suggestions
+        return kept, suggestions, bool(conflicts)
 
     def _route(
         self,
@@ -243,8 +267,9 @@ class Normalizer:
         return merged, rest
 
 
+_SETTLE_PASSES = 2
 _PROTECTED = re.compile(
-    r"\b(?:https?|ftp)://[^\s<>\"«»“”]+|\bwww\.[^\s<>\"«»“”]+"
+    r"(?:https?|ftp)://[^\s<>\"«»“”]+|\bwww\.[^\s<>\"«»“”]+"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 )
 

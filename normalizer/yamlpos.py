@@ -8,6 +8,7 @@ PyYAML's composer gives nodes with marks; we build Python values ourselves so th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from .errors import Problem
 
 __all__ = ["Located", "YamlFailure", "parse_located"]
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _STD_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -49,6 +51,13 @@ def _loader_class() -> type:
 
 def parse_located(text: str, path: str) -> Located | None:
     """Parse one YAML document into nested :class:`Located` values; raise YamlFailure if invalid."""
+    bad = _SURROGATE.search(text)
+    if bad:  # text from an editor buffer can hold them; YAML (and UTF-8) cannot
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise YamlFailure(
+            Problem(path, line, col, "a lone surrogate character is not valid text; remove it")
+        )
     try:
         node = yaml.compose(text, Loader=_loader_class())
     except yaml.MarkedYAMLError as exc:
