@@ -99,6 +99,30 @@ def main() -> None:
         )
     print("\ntop imports (cumulative, one default run):")
     print("\n".join(_imports(stdin, env)))
+    print("\nphases in one process (ms):")
+    subprocess.run([PY, "-c", PHASES, str(stdin), names], cwd=ROOT, check=False)
+
+
+PHASES = """
+import sys, time
+t0 = time.perf_counter()
+from normalizer import Normalizer
+from normalizer.cache import load_glossaries_cached
+from normalizer.config import load_config
+t1 = time.perf_counter()
+cfg = load_config(None)
+paths = cfg.glossary_paths()
+t2 = time.perf_counter()
+load_glossaries_cached(paths)
+t3 = time.perf_counter()
+n = Normalizer.from_config(cfg, select=sys.argv[2].split(","))
+t4 = time.perf_counter()
+text = open(sys.argv[1], encoding="utf-8").read()
+n.fix(text)
+t5 = time.perf_counter()
+print(f"  import {1e3*(t1-t0):.0f}; config {1e3*(t2-t1):.0f}; glossaries (cache) {1e3*(t3-t2):.0f};"
+      f" Normalizer build, glossary rules {1e3*(t4-t3):.0f}; fix 5 KB {1e3*(t5-t4):.0f}")
+"""
 
 
 def _name(path: Path) -> str:
