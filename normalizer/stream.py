@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from .edits import Edit, Suggestion, apply_edits
 
@@ -108,7 +108,7 @@ def _cut(
     moved left of any edit or finding that straddles it."""
     target = len(buf) - overlap
     pos = buf.rfind("\n", lo, target) + 1 or buf.rfind(" ", lo, target) + 1 or target
-    spans = [(x.start, x.end) for x in (*edits, *suggestions)]
+    spans = [(x.start, x.end) for x in edits] + [(x.start, x.end) for x in suggestions]
     moved = True
     while moved:
         moved = False
@@ -118,5 +118,8 @@ def _cut(
     return max(pos, lo)
 
 
-def _shift(item: Edit | Suggestion, by: int) -> Edit | Suggestion:
+_Item = TypeVar("_Item", Edit, Suggestion)
+
+
+def _shift(item: _Item, by: int) -> _Item:
     return replace(item, start=item.start + by, end=item.end + by)
