@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import regex
 
@@ -19,10 +20,13 @@ from .glossary_model import Entry
 from .suspects_lex import Sentence, is_lexical
 from .suspects_signals import Hit
 
-__all__ = ["edit_distance", "near_miss_hits", "source_term_hits"]
+__all__ = ["NearIndex", "edit_distance", "near_index", "near_miss_hits", "source_term_hits"]
 
 _CYR_WORD = regex.compile(r"\p{Cyrillic}+")
 _INFLECTION = regex.compile(r"(?:['’]s|['’]|es|s)$")
+# Indexes of the variants of a glossary, kept for the last few entry tuples a Normalizer passes.
+_INDEXES: dict[int, tuple[Sequence[Entry], NearIndex]] = {}
+_MAX_INDEXES = 8
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
@@ -40,19 +44,115 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
     return prev[-1]
 
 
+@functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     return _INFLECTION.sub("", word)
 
 
+def _allowed(joined: str) -> int:
+    """Edits a variant of this length tolerates: none under 5 characters, 2 from 10."""
+    return 2 if len(joined) >= 10 else 1 if len(joined) >= 5 else 0
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    """``word`` and every string made from it by deleting up to ``depth`` characters."""
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Variant:
+    """One variant of one entry, in glossary order (``order`` keeps the hits in that order)."""
+
+    order: int
+    entry: Entry
+    variant: str
+    words: tuple[str, ...]
+    term: tuple[str, ...]
+
+
+class NearIndex:
+    """The variants of a glossary indexed by their first word, so a window of the text is only
+    compared with the variants it could be near.
+
+    A window is near a variant when its words stem alike (exact lookup of the first word's stem)
+    or when the joined strings are one or two edits apart with the words aligned (then the first
+    words are within that many edits: a deletion-neighbourhood lookup, SymSpell-style). The
+    candidates found are checked with the exact test, so the index only saves comparisons.
+    """
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.variants: list[_Variant] = []
+        self._by_stem: dict[str, list[_Variant]] = {}
+        self._by_deletion: dict[str, list[_Variant]] = {}
+        self._by_token: dict[str, tuple[_Variant, ...]] = {}
+        for entry in entries:
+            term = tuple(entry.term.casefold().split())
+            for variant in entry.variants:
+                words = tuple(variant.casefold().split())
+                if words:
+                    self._add(_Variant(len(self.variants), entry, variant, words, term))
+
+    def _add(self, v: _Variant) -> None:
+        self.variants.append(v)
+        self._by_stem.setdefault(_stem(v.words[0]), []).append(v)
+        allowed = _allowed(" ".join(v.words))
+        for d in _deletions(v.words[0], allowed) if allowed else ():
+            self._by_deletion.setdefault(d, []).append(v)
+
+    def candidates(self, token: str) -> tuple[_Variant, ...]:
+        """Variants whose first word the folded ``token`` could stand for (cached per token)."""
+        found = self._by_token.get(token)
+        if found is None:
+            seen = {v.order: v for v in self._by_stem.get(_stem(token), ())}
+            for d in _deletions(token, 2) if self._by_deletion else ():
+                for v in self._by_deletion.get(d, ()):
+                    seen.setdefault(v.order, v)
+            found = tuple(seen.values())
+            if len(self._by_token) > 200_000:
+                self._by_token.clear()  # bounded memory on endless vocabularies
+            self._by_token[token] = found
+        return found
+
+
+def near_index(entries: Sequence[Entry]) -> NearIndex:
+    """The :class:`NearIndex` of ``entries``, built once per tuple of entries (a Normalizer's)."""
+    if not isinstance(entries, tuple):
+        return NearIndex(entries)  # a mutable sequence may change between calls
+    cached = _INDEXES.get(id(entries))
+    if cached is not None and cached[0] is entries:
+        return cached[1]
+    index = NearIndex(entries)
+    if len(_INDEXES) >= _MAX_INDEXES:
+        _INDEXES.pop(next(iter(_INDEXES)))
+    _INDEXES[id(entries)] = (entries, index)
+    return index
+
+
 def _is_near(window: Sequence[str], variant: Sequence[str]) -> bool:
-    """Same words up to inflection ("sailors silence"), or a small edit distance overall."""
+    """Same words up to inflection ("sailors silence"), or a small edit distance word by word
+    (the edits summed over aligned words: a space moved between words is no near-miss)."""
     if list(window) == list(variant):
         return False
-    if all(_stem(w) == _stem(v) for w, v in zip(window, variant, strict=True)):
+    if _stems_alike(window, variant):
         return True
-    a, b = " ".join(window), " ".join(variant)
-    allowed = 2 if len(b) >= 10 else 1 if len(b) >= 5 else 0
-    return 0 < edit_distance(a, b, allowed) <= allowed
+    allowed = _allowed(" ".join(variant))
+    total = 0
+    for w, v in zip(window, variant, strict=True):
+        total += edit_distance(w, v, allowed - total)
+        if total > allowed:
+            return False
+    return 0 < total
+
+
+def _stems_alike(window: Sequence[str], words: Sequence[str]) -> bool:
+    return len(window) == len(words) and all(
+        _stem(w) == _stem(v) for w, v in zip(window, words, strict=True)
+    )
 
 
 def _context_holds(entry: Entry, sentence_text: str) -> bool:
@@ -72,43 +172,50 @@ def _context_holds(entry: Entry, sentence_text: str) -> bool:
 
 def near_miss_hits(text: str, sents: Sequence[Sentence], entries: Sequence[Entry]) -> list[Hit]:
     """Near-misses of glossary variants, with the entry's term as a glossary candidate."""
-    hits: list[Hit] = []
-    for entry in entries:
-        term = entry.term.casefold().split()
-        for variant in entry.variants:
-            vwords = variant.casefold().split()
-            for s in sents:
-                hits.extend(_near_in_sentence(text, s, entry, variant, vwords, term))
-    return hits
+    if not entries:
+        return []
+    index = near_index(entries)
+    if not index.variants:
+        return []
+    found: list[tuple[int, int, int, Hit]] = []
+    for k, s in enumerate(sents):
+        folded = [t.text.casefold() for t in s.tokens]
+        for i, word in enumerate(folded):
+            for v in index.candidates(word):
+                hit = _near_window(text, s, i, folded, v)
+                if hit is not None:
+                    found.append((v.order, k, i, hit))
+    # glossary order, then text order: the order the hits had when every variant was scanned
+    return [hit for *_, hit in sorted(found, key=lambda f: f[:3])]
 
 
-def _near_in_sentence(
-    text: str, s: Sentence, entry: Entry, variant: str, vwords: list[str], term: list[str]
-) -> list[Hit]:
-    n = len(vwords)
+def _near_window(text: str, s: Sentence, i: int, folded: Sequence[str], v: _Variant) -> Hit | None:
+    """The hit for the window of ``len(v.words)`` tokens from token ``i``, if it is a near-miss."""
+    n = len(v.words)
+    if i + n > len(folded):
+        return None
+    window = list(folded[i : i + n])
+    vwords = list(v.words)
+    if abs(len(" ".join(window)) - len(v.variant)) > 3 or not _is_near(window, vwords):
+        return None
+    term = list(v.term)
+    if (
+        window == term
+        or _stems_alike(window, term)
+        or edit_distance(" ".join(window), " ".join(term), 2) <= 2
+    ):
+        return None  # a (mis-inflected) rendering of the correct term
     toks = s.tokens
-    out: list[Hit] = []
-    for i in range(len(toks) - n + 1):
-        window = [t.text.casefold() for t in toks[i : i + n]]
-        if abs(len(" ".join(window)) - len(variant)) > 3 or not _is_near(window, vwords):
-            continue
-        if (
-            window == term
-            or _is_near(window, term)
-            or edit_distance(" ".join(window), " ".join(term), 2) <= 2
-        ):
-            continue  # a (mis-inflected) rendering of the correct term
-        first = toks[i]
-        quoted = text[first.start - 1 : first.start] in ("«", "“", '"', "„")
-        # A common word is only suspect where it is used as a name: capitalized or quoted.
-        if all(is_lexical(w) for w in window) and not (quoted or first.capitalized and i > 0):
-            continue
-        if not _context_holds(entry, text[s.start : s.end]):
-            continue
-        reason = f"near-miss of the glossary variant '{variant}' ({entry.rule_id})"
-        cand = (Candidate(entry.term, 0.9, "glossary"),)
-        out.append(Hit(first.start, toks[i + n - 1].end, "suspect/near-miss", 0.75, reason, cand))
-    return out
+    first = toks[i]
+    quoted = text[first.start - 1 : first.start] in ("«", "“", '"', "„")
+    # A common word is only suspect where it is used as a name: capitalized or quoted.
+    if all(is_lexical(w) for w in window) and not (quoted or first.capitalized and i > 0):
+        return None
+    if not _context_holds(v.entry, text[s.start : s.end]):
+        return None
+    reason = f"near-miss of the glossary variant '{v.variant}' ({v.entry.rule_id})"
+    cand = (Candidate(v.entry.term, 0.9, "glossary"),)
+    return Hit(first.start, toks[i + n - 1].end, "suspect/near-miss", 0.75, reason, cand)
 
 
 @functools.lru_cache(maxsize=1)
