@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
+import re
+from collections import Counter, deque
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -16,6 +19,12 @@ __all__ = ["mojibake", "repeated_line"]
 
 _THREE_LETTERS = regex.compile(r"\p{L}\P{L}*\p{L}\P{L}*\p{L}")
 _LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+# Longest match of ftfy's badness regex is 7 characters: a window this wide around a trigger
+# character holds any match that contains it.
+_BAD_SPAN = 8
+# Line breaks of str.splitlines that are not line breaks for these rules.
+_ODD_BREAKS = re.compile("[\v\f\x1c-\x1e\x85\u2028\u2029]")
+_FTFY_SEGMENT = 1_000_000  # ftfy's max_decode_length: longer lines are fixed in pieces
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -77,6 +86,60 @@ def _changed_spans(old: str, new: str) -> Iterator[tuple[int, int, str]]:
         yield group[0], group[1], new[group[2] : group[3]]
 
 
+@functools.lru_cache(maxsize=1)
+def _mojibake_trigger() -> re.Pattern[str]:
+    """Characters of which every match of ftfy's badness heuristic holds at least one.
+
+    Each alternative of ``ftfy.badness.BADNESS_RE`` needs a character from one of these classes
+    (chosen per alternative as its rarest position); the curly apostrophe, Greek and Cyrillic
+    letters, which ordinary text is full of, are not among them. A line without one cannot look
+    bad to ftfy, so ftfy (slow per line) runs only on lines that have one.
+    """
+    from ftfy.badness import MOJIBAKE_CATEGORIES as cats
+
+    classes = (
+        "c1", "bad", "upper_accented", "lower_accented", "currency", "numeric", "box", "law",
+        "start_punctuation", "end_punctuation",
+    )  # fmt: skip
+    return re.compile("[" + "".join(cats[c] for c in classes) + "°µÙØЂ]")
+
+
+def _suspect_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, line) for the lines that ftfy might change, in order; others cannot change.
+
+    ftfy changes a line only when its badness regex matches in it or it holds a C1 control
+    (both need a trigger character). Matches are short, so the regex runs on a few characters
+    around each trigger; "^[ÃÂ] " is anchored, so a trigger at a line start is always taken.
+    """
+    from ftfy.badness import BADNESS_RE
+
+    has_cr = "\r" in text  # else searching for "\r" would scan to the end for every line
+    start = end = -1  # the line of the previous trigger
+    taken = -1  # start of the last line yielded
+    for hit in _mojibake_trigger().finditer(text):
+        at = hit.start()
+        if at >= end:  # a new line: find its bounds (once per line, not per trigger)
+            start, end = _line_bounds(text, at, has_cr)
+        if start == taken:
+            continue
+        near = BADNESS_RE.search(text, max(start, at - _BAD_SPAN), min(end, at + _BAD_SPAN))
+        if near or at == start or "\x80" <= text[at] <= "\x9f" or end - start > _FTFY_SEGMENT:
+            taken = start
+            yield start, text[start:end]
+
+
+def _line_bounds(text: str, at: int, has_cr: bool) -> tuple[int, int]:
+    """(start, end) of the line holding ``text[at]``, without its line break."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    end = len(text) if end == -1 else end
+    if has_cr:
+        start = max(start, text.rfind("\r", start, at) + 1)
+        cr = text.find("\r", at, end)
+        end = end if cr == -1 else cr
+    return start, end
+
+
 def mojibake(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
     """Mojibake: text decoded in the wrong encoding ("РґРѕСЂРѕРіРµ" for "дороге", "CafÃ©").
 
@@ -85,12 +148,12 @@ def mojibake(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
     rule only turns its output into minimal edits, line by line, so bytes outside the repaired
     spans stay untouched. Safe as far as ftfy is: it leaves text that is not clearly mojibake.
     """
+    if text.isascii():
+        return  # ASCII cannot be mojibake; skip even the prefilter
     import ftfy
 
     config = _ftfy_config()
-    for offset, line in _lines(text):
-        if line.isascii():
-            continue  # ASCII cannot be mojibake; skip the cost of ftfy
+    for offset, line in _suspect_lines(text):
         fixed = ftfy.fix_text(line, config)
         if fixed == line:
             continue
@@ -120,17 +183,41 @@ def repeated_line(text: str, options: Mapping[str, Any]) -> Iterator[Suggestion]
     decides which copy goes.
     """
     window = _window(options)
-    recent: list[tuple[str, int]] = []  # (stripped line, 1-based line number), newest last
-    for number, (offset, line) in enumerate(_lines(text), start=1):
-        key = line.strip()
+    lines = _split_lines(text)
+    keys = list(map(str.strip, lines))
+    repeated = {k for k, n in Counter(keys).items() if n > 1 and k}
+    if not repeated:
+        return  # the common case: no line occurs twice, decided without a loop in Python
+    seen: dict[str, deque[tuple[int, int]]] = {}  # key -> (rank, line number) of earlier copies
+    rank = 0  # how many non-blank lines came before the current one
+    offsets: list[int] = []
+    for index, key in enumerate(keys):
         if not key:
             continue
-        if _THREE_LETTERS.search(key):
-            earlier = next((n for k, n in recent if k == key), None)
-            if earlier is not None:
-                start = offset + line.index(key)
+        if key in repeated:
+            earlier = seen.setdefault(key, deque())
+            while earlier and earlier[0][0] < rank - window:
+                earlier.popleft()  # no longer among the last `window` non-blank lines
+            if earlier and _THREE_LETTERS.search(key):
+                offsets = offsets or _line_offsets(text, lines)
+                at = offsets[index] + lines[index].index(key)
                 yield Suggestion(
-                    start, start + len(key), key, "cleanup/repeated-line", 0.6, (),
-                    f"line repeats line {earlier}",
+                    at, at + len(key), key, "cleanup/repeated-line", 0.6, (),
+                    f"line repeats line {earlier[0][1]}",
                 )  # fmt: skip
-        recent = [*recent, (key, number)][-window:]
+            earlier.append((rank, index + 1))
+        rank += 1
+
+
+def _split_lines(text: str) -> list[str]:
+    """The lines of ``text`` as :func:`_lines` gives them (without breaks), split in C."""
+    if _ODD_BREAKS.search(text):  # str.splitlines also breaks at these; _lines does not
+        return [line for _, line in _lines(text)]
+    return text.splitlines()
+
+
+def _line_offsets(text: str, lines: list[str]) -> list[int]:
+    """Offset in ``text`` of each line of :func:`_split_lines`."""
+    if _ODD_BREAKS.search(text):
+        return [offset for offset, _ in _lines(text)]
+    return [0, *itertools.accumulate(map(len, text.splitlines(keepends=True)))][: len(lines)]

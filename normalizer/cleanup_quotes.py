@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -21,6 +22,8 @@ STYLES: Mapping[str, tuple[str, str, str, str]] = {
 _OPENERS = {"«": "»", "‹": "›", "„": "“”", "‚": "‘’", "“": "”"}
 _FOREIGN = frozenset("«»‹›„‚")
 _SINGLE_GLYPHS = frozenset("‹›‚")
+# Every edit involves a foreign mark (an English “ changes only when it closes a „).
+_ANY_FOREIGN = re.compile("[«»‹›„‚]")
 _MARKS = regex.compile(r"[«»‹›„‚“”‘’]|(?:\r?\n|\r)[ \t]*(?:\r?\n|\r)")
 
 
@@ -69,6 +72,8 @@ def quotes(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
     sacremoses, which moves periods). An unpaired mark is converted by its shape. Safe.
     """
     open_d, close_d, open_s, close_s = _style(options)
+    if not _ANY_FOREIGN.search(text):
+        return iter(())  # only English marks: none is ever changed (see the loop below)
     edits: list[Edit] = []
     for start, end, depth in _pairs(text):
         mark = text[start]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import html.entities
+import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -170,6 +171,9 @@ def space_before_is_wrong(text: str, index: int) -> bool:
 
 
 _SPACE_BEFORE = regex.compile(rf"(?<=[^\s]){_HSPACE}+(?=[{_SENTENCE_PUNCT}])")
+# Cheap prefilters (module ``re``): where the exact patterns above can match at all.
+_SPACE_THEN_PUNCT = re.compile(f"{_HSPACE}+(?=[{_SENTENCE_PUNCT}])")
+_TWO_DOTS = re.compile(r"(?<!\.)\.\.(?!\.)")
 _DOUBLED_PERIOD = regex.compile(r"(?<=[\p{L}\p{N}\"'”’»)\]])\.\.(?!\.)(?=$|[\s\"'”’»)\]])")
 
 
@@ -181,20 +185,37 @@ def punctuation(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
     "..." or a range "1..10"; it deletes spaces before , . ; : ! ? but not before ellipses,
     emoticons, ".NET"-like names or decimals, nor indentation at a line start. Safe.
     """
-    for match in _SPACE_BEFORE.finditer(text):
-        if space_before_is_wrong(text, match.end()):
+    for at in _space_runs_before_punct(text):
+        match = _SPACE_BEFORE.match(text, at)
+        if match is not None and space_before_is_wrong(text, match.end()):
             yield Edit(
                 match.start(), match.end(), match.group(), "", "cleanup/punctuation",
                 "remove space before punctuation",
             )  # fmt: skip
-    for match in _DOUBLED_PERIOD.finditer(text):
-        at = match.start() + 1
-        yield Edit(at, at + 1, ".", "", "cleanup/punctuation", "remove doubled period")
+    if ".." not in text:
+        return
+    for hit in _TWO_DOTS.finditer(text):
+        match = _DOUBLED_PERIOD.match(text, hit.start())
+        if match is not None:
+            at = match.start() + 1
+            yield Edit(at, at + 1, ".", "", "cleanup/punctuation", "remove doubled period")
+
+
+def _space_runs_before_punct(text: str) -> Iterator[int]:
+    """Starts of the maximal runs of horizontal space that end right before , . ; : ! ?
+
+    Only there can ``_SPACE_BEFORE`` match (its lookbehind rules out a start inside a run);
+    found with the ``re`` module, which scans plain text many times faster than ``regex``.
+    """
+    for hit in _SPACE_THEN_PUNCT.finditer(text):
+        yield hit.start()
 
 
 # --- spacing --------------------------------------------------------------------------------
 
 _SPACE_RUN = regex.compile(rf"(?<=[^\s]){_HSPACE}{{2,}}(?=[^\s])")
+# Maximal runs of two or more spaces (``re``): the only places where _SPACE_RUN can start.
+_SPACE_RUN_CANDIDATE = re.compile(f"{_HSPACE}{{2,}}")
 
 
 def spacing(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
@@ -206,7 +227,10 @@ def spacing(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
     it) or before a no-break-space entity (the entities rule handles it). A run that holds an
     ordinary space becomes one space; a run of no-break spaces becomes one no-break space. Safe.
     """
-    for match in _SPACE_RUN.finditer(text):
+    for hit in _SPACE_RUN_CANDIDATE.finditer(text):
+        match = _SPACE_RUN.match(text, hit.start())
+        if match is None:
+            continue
         after = match.end()
         if text[after] in _SENTENCE_PUNCT and space_before_is_wrong(text, after):
             continue
