@@ -73,50 +73,78 @@ class _Variant:
     variant: str
     words: tuple[str, ...]
     term: tuple[str, ...]
+    allowed: int
 
 
 class NearIndex:
-    """The variants of a glossary indexed by their first word, so a window of the text is only
+    """The variants of a glossary indexed by their words, so a window of the text is only
     compared with the variants it could be near.
 
-    A window is near a variant when its words stem alike (exact lookup of the first word's stem)
-    or when the joined strings are one or two edits apart with the words aligned (then the first
-    words are within that many edits: a deletion-neighbourhood lookup, SymSpell-style). The
-    candidates found are checked with the exact test, so the index only saves comparisons.
+    A window is near a variant when its words stem alike or when the words, aligned, are one or
+    two edits apart in all (see :func:`_is_near`). Either way each word of the window stems like,
+    or is within the variant's allowed edits of, the variant's word at its position: an exact
+    stem lookup and a deletion-neighbourhood lookup (SymSpell-style) per distinct token find
+    those (variant, position) pairs, and only windows whose every token pairs with the same
+    variant are checked with the exact test.
     """
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         self.variants: list[_Variant] = []
-        self._by_stem: dict[str, list[_Variant]] = {}
-        self._by_deletion: dict[str, list[_Variant]] = {}
-        self._by_token: dict[str, tuple[_Variant, ...]] = {}
+        self._by_stem: dict[str, list[tuple[int, int]]] = {}
+        # deletion neighbourhoods of variant words, one table per allowed edit count (1, 2)
+        self._by_deletion: tuple[dict[str, list[tuple[int, int]]], ...] = ({}, {})
+        self._by_token: dict[str, tuple[tuple[_Variant, ...], frozenset[tuple[int, int]]]] = {}
         for entry in entries:
             term = tuple(entry.term.casefold().split())
             for variant in entry.variants:
                 words = tuple(variant.casefold().split())
                 if words:
-                    self._add(_Variant(len(self.variants), entry, variant, words, term))
+                    allowed = _allowed(" ".join(words))
+                    order = len(self.variants)
+                    self._add(_Variant(order, entry, variant, words, term, allowed))
 
     def _add(self, v: _Variant) -> None:
         self.variants.append(v)
-        self._by_stem.setdefault(_stem(v.words[0]), []).append(v)
-        allowed = _allowed(" ".join(v.words))
-        for d in _deletions(v.words[0], allowed) if allowed else ():
-            self._by_deletion.setdefault(d, []).append(v)
+        for p, word in enumerate(v.words):
+            self._by_stem.setdefault(_stem(word), []).append((v.order, p))
+            if v.allowed:
+                table = self._by_deletion[v.allowed - 1]
+                for d in _deletions(word, v.allowed):
+                    table.setdefault(d, []).append((v.order, p))
 
-    def candidates(self, token: str) -> tuple[_Variant, ...]:
-        """Variants whose first word the folded ``token`` could stand for (cached per token)."""
+    def lookup(self, token: str) -> _TokenMatch:
+        """Where the folded ``token`` could stand in a variant (cached per token)."""
         found = self._by_token.get(token)
         if found is None:
-            seen = {v.order: v for v in self._by_stem.get(_stem(token), ())}
-            for d in _deletions(token, 2) if self._by_deletion else ():
-                for v in self._by_deletion.get(d, ()):
-                    seen.setdefault(v.order, v)
-            found = tuple(seen.values())
+            pairs = set(self._by_stem.get(_stem(token), ()))
+            for depth, table in enumerate(self._by_deletion, 1):
+                if table:
+                    for d in _deletions(token, depth):
+                        pairs.update(table.get(d, ()))
+            single = tuple(
+                self.variants[o]
+                for o, p in sorted(pairs)
+                if p == 0 and len(self.variants[o].words) == 1
+            )
+            multi = frozenset(o for o, p in pairs if p == 0 and len(self.variants[o].words) > 1)
+            found = _TokenMatch(
+                single, multi, frozenset(o for o, p in pairs if p == 1), frozenset(pairs)
+            )
             if len(self._by_token) > 200_000:
                 self._by_token.clear()  # bounded memory on endless vocabularies
             self._by_token[token] = found
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class _TokenMatch:
+    """Where one token could stand: the one-word variants it could be, the orders of the longer
+    variants it could open, of those it could be the second word of, and all (order, position)."""
+
+    single: tuple[_Variant, ...]
+    opens: frozenset[int]
+    second: frozenset[int]
+    pairs: frozenset[tuple[int, int]]
 
 
 def near_index(entries: Sequence[Entry]) -> NearIndex:
@@ -180,8 +208,18 @@ def near_miss_hits(text: str, sents: Sequence[Sentence], entries: Sequence[Entry
     found: list[tuple[int, int, int, Hit]] = []
     for k, s in enumerate(sents):
         folded = [t.text.casefold() for t in s.tokens]
-        for i, word in enumerate(folded):
-            for v in index.candidates(word):
+        looked = [index.lookup(word) for word in folded]
+        for i, match in enumerate(looked):
+            cands = list(match.single)
+            if match.opens and i + 1 < len(looked):
+                both = match.opens & looked[i + 1].second
+                cands.extend(index.variants[o] for o in sorted(both))
+            for v in cands:
+                n = len(v.words)
+                if i + n > len(folded) or any(
+                    (v.order, p) not in looked[i + p].pairs for p in range(2, n)
+                ):
+                    continue
                 hit = _near_window(text, s, i, folded, v)
                 if hit is not None:
                     found.append((v.order, k, i, hit))

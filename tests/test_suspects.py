@@ -132,3 +132,51 @@ def test_offsets_are_valid_for_any_text(text: str) -> None:
         assert 0 <= s.start <= s.end <= len(text)
         assert text[s.start : s.end] == s.text
         assert 0.0 <= s.score <= 1.0
+
+
+def _brute_near_misses(text: str, entries: list[Entry]) -> list[tuple[int, int, str]]:
+    """Every window against every variant, the way the detector worked before its index."""
+    from normalizer.suspects_lex import sentences
+    from normalizer.suspects_near import NearIndex, _near_window
+
+    found = []
+    sents = sentences(text)
+    for v in NearIndex(entries).variants:
+        for s in sents:
+            folded = [t.text.casefold() for t in s.tokens]
+            for i in range(len(folded)):
+                hit = _near_window(text, s, i, folded, v)
+                if hit is not None:
+                    found.append((hit.start, hit.end, hit.reason))
+    return found
+
+
+_WORDS = st.sampled_from(["sailor", "sailors", "silence", "silense", "newbie", "newbies", "nevbie"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(_WORDS, st.booleans()), max_size=12),
+    st.lists(st.lists(_WORDS, min_size=1, max_size=3), min_size=1, max_size=4),
+)
+def test_near_miss_index_finds_what_brute_force_finds(
+    words: list[tuple[str, bool]], variants: list[list[str]]
+) -> None:
+    from normalizer.suspects_lex import sentences
+    from normalizer.suspects_near import near_miss_hits
+
+    text = "The " + " ".join(w.capitalize() if cap else w for w, cap in words) + "."
+    entries = [
+        Entry(term="Zzq", id=f"v{i}", glossary="t", variants=(" ".join(v).title(),))
+        for i, v in enumerate(variants)
+    ]
+    fast = [(h.start, h.end, h.reason) for h in near_miss_hits(text, sentences(text), entries)]
+    assert fast == _brute_near_misses(text, entries)
+
+
+def test_near_miss_index_is_built_once_per_entries_tuple() -> None:
+    from normalizer.suspects_near import near_index
+
+    entries = tuple(_entries([{"term": "Novichok", "variants": ["Newbie"]}]))
+    assert near_index(entries) is near_index(entries)
+    assert near_index(list(entries)) is not near_index(list(entries))
