@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import heapq
 import itertools
 import re
 from collections import Counter, deque
@@ -87,43 +88,52 @@ def _changed_spans(old: str, new: str) -> Iterator[tuple[int, int, str]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _mojibake_trigger() -> re.Pattern[str]:
-    """Characters of which every match of ftfy's badness heuristic holds at least one.
+def _mojibake_triggers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Where ftfy's badness heuristic could match: every match holds one of these.
 
-    Each alternative of ``ftfy.badness.BADNESS_RE`` needs a character from one of these classes
-    (chosen per alternative as its rarest position); the curly apostrophe, Greek and Cyrillic
-    letters, which ordinary text is full of, are not among them. A line without one cannot look
-    bad to ftfy, so ftfy (slow per line) runs only on lines that have one.
+    Each alternative of ``ftfy.badness.BADNESS_RE`` needs a character of the first pattern
+    (chosen per alternative as its rarest position), or is one of the three-letter Cyrillic or
+    Greek sequences of the second. Curly quotes, the apostrophe, Greek and Cyrillic letters, which
+    ordinary text is full of, are not triggers on their own, so ftfy (slow per line) runs only
+    on lines that have a trigger. Two patterns, as each alone is one class ``re`` skips to in C.
     """
     from ftfy.badness import MOJIBAKE_CATEGORIES as cats
 
-    classes = (
-        "c1", "bad", "upper_accented", "lower_accented", "currency", "numeric", "box", "law",
-        "start_punctuation", "end_punctuation",
-    )  # fmt: skip
-    return re.compile("[" + "".join(cats[c] for c in classes) + "°µÙØЂ]")
+    classes = ("c1", "bad", "upper_accented", "lower_accented", "currency", "numeric", "box", "law")
+    punct = cats["start_punctuation"] + cats["end_punctuation"]
+    return (
+        re.compile("[" + "".join(cats[c] for c in classes) + "°µÙØЂ]"),
+        re.compile(f"[ВГРСΒΓΞΟ](?=[{punct}][ВГРСΒΓΞΟ])"),  # (a superset of the two)
+    )
+
+
+def _trigger_positions(text: str) -> Iterator[int]:
+    single, sequence = _mojibake_triggers()
+    return heapq.merge(
+        (m.start() for m in single.finditer(text)), (m.start() for m in sequence.finditer(text))
+    )
 
 
 def _suspect_lines(text: str) -> Iterator[tuple[int, str]]:
     """(offset, line) for the lines that ftfy might change, in order; others cannot change.
 
     ftfy changes a line only when its badness regex matches in it or it holds a C1 control
-    (both need a trigger character). Matches are short, so the regex runs on a few characters
-    around each trigger; "^[ÃÂ] " is anchored, so a trigger at a line start is always taken.
+    (both need a trigger). Matches are short, so the regex runs on a few characters around each
+    trigger (with ``pos``, where "^" cannot match: "^[ÃÂ] " is checked by hand).
     """
     from ftfy.badness import BADNESS_RE
 
     has_cr = "\r" in text  # else searching for "\r" would scan to the end for every line
     start = end = -1  # the line of the previous trigger
     taken = -1  # start of the last line yielded
-    for hit in _mojibake_trigger().finditer(text):
-        at = hit.start()
+    for at in _trigger_positions(text):
         if at >= end:  # a new line: find its bounds (once per line, not per trigger)
             start, end = _line_bounds(text, at, has_cr)
         if start == taken:
             continue
         near = BADNESS_RE.search(text, max(start, at - _BAD_SPAN), min(end, at + _BAD_SPAN))
-        if near or at == start or "\x80" <= text[at] <= "\x9f" or end - start > _FTFY_SEGMENT:
+        anchored = at == start and text.startswith(("Ã ", "Â "), at)  # "^[ÃÂ] " in BADNESS_RE
+        if near or anchored or "\x80" <= text[at] <= "\x9f" or end - start > _FTFY_SEGMENT:
             taken = start
             yield start, text[start:end]
 

@@ -23,6 +23,8 @@ __all__ = ["entities", "punctuation", "space_before_is_wrong", "spacing"]
 
 # Horizontal white space other than tab (tabs align columns; we leave them alone).
 _HSPACE = "[ \u00a0\u2000-\u200a\u202f\u205f]"
+_HSPACE_CHARS = frozenset(" \u00a0\u202f\u205f" + "".join(map(chr, range(0x2000, 0x200B))))
+_ODD_HSPACE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f]")
 _CLOSERS = "\"'”’»›)]}"
 _SENTENCE_PUNCT = ",.;:!?"
 
@@ -172,8 +174,8 @@ def space_before_is_wrong(text: str, index: int) -> bool:
 
 _SPACE_BEFORE = regex.compile(rf"(?<=[^\s]){_HSPACE}+(?=[{_SENTENCE_PUNCT}])")
 # Cheap prefilters (module ``re``): where the exact patterns above can match at all.
-_SPACE_THEN_PUNCT = re.compile(f"{_HSPACE}+(?=[{_SENTENCE_PUNCT}])")
-_TWO_DOTS = re.compile(r"(?<!\.)\.\.(?!\.)")
+_PUNCT_AFTER_SPACE = re.compile(f"[{_SENTENCE_PUNCT}](?<={_HSPACE}[{_SENTENCE_PUNCT}])")
+_TWO_DOTS = re.compile(r"\.(?<!\.\.)\.(?!\.)")
 _DOUBLED_PERIOD = regex.compile(r"(?<=[\p{L}\p{N}\"'”’»)\]])\.\.(?!\.)(?=$|[\s\"'”’»)\]])")
 
 
@@ -204,11 +206,14 @@ def punctuation(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
 def _space_runs_before_punct(text: str) -> Iterator[int]:
     """Starts of the maximal runs of horizontal space that end right before , . ; : ! ?
 
-    Only there can ``_SPACE_BEFORE`` match (its lookbehind rules out a start inside a run);
-    found with the ``re`` module, which scans plain text many times faster than ``regex``.
+    Only there can ``_SPACE_BEFORE`` match (its lookbehind rules out a start inside a run).
+    Punctuation is rarer than spaces, so the scan (module ``re``) looks for it first.
     """
-    for hit in _SPACE_THEN_PUNCT.finditer(text):
-        yield hit.start()
+    for hit in _PUNCT_AFTER_SPACE.finditer(text):
+        start = hit.start() - 1
+        while start > 0 and text[start - 1] in _HSPACE_CHARS:
+            start -= 1
+        yield start
 
 
 # --- spacing --------------------------------------------------------------------------------
@@ -227,6 +232,8 @@ def spacing(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
     it) or before a no-break-space entity (the entities rule handles it). A run that holds an
     ordinary space becomes one space; a run of no-break spaces becomes one no-break space. Safe.
     """
+    if "  " not in text and (text.isascii() or not _ODD_HSPACE.search(text)):
+        return  # no run of two spaces anywhere (str.find is much faster than any regex)
     for hit in _SPACE_RUN_CANDIDATE.finditer(text):
         match = _SPACE_RUN.match(text, hit.start())
         if match is None:
