@@ -317,7 +317,10 @@ def main() -> None:
             engines.append(Mtnorm(pairs, all_rules=True, ignore=("suspect",)))
             engines.append(Mtnorm(pairs, all_rules=True))
         for eng in engines:
-            f, r = measure(eng, chunks, args.rounds, args.budget)
+            try:
+                f, r = measure(eng, chunks, args.rounds, args.budget)
+            except Exception as exc:  # another module mid-change must not lose the table
+                f, r = f"error: {type(exc).__name__}", ""
             rows.setdefault(eng.name, {})[size] = f"{f} / {r}" if r else f
             print(f"  {size:>7} {eng.name}: {rows[eng.name][size]}", flush=True)
         _checks(engines, pairs, sample, size, notes)
