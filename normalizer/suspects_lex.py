@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
@@ -28,18 +28,28 @@ __all__ = [
     "INSTITUTIONS",
     "TITLES",
     "TYPE_NOUNS",
+    "CAPITALIZED",
+    "TOKEN",
     "Sentence",
     "Token",
     "is_lexical",
     "is_proper_adjective",
     "name_gap",
+    "sentence",
+    "sentence_spans",
     "sentences",
     "tokens",
     "zipf_en",
 ]
 
 _OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pl", "pt", "sv")
-_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:[-'’][\p{L}\p{M}\p{N}]+)*")
+TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:[-'’][\p{L}\p{M}\p{N}]+)*")
+_TOKEN = TOKEN
+#: Capitalized words, a superset of the capitalized tokens (``Token.capitalized``) with the same
+#: text: a word opening with a letter ``str.isupper`` accepts, after no letter or digit.
+CAPITALIZED = regex.compile(
+    r"(?<![\p{L}\p{M}\p{N}])[\p{Uppercase}\p{Lt}][\p{L}\p{M}\p{N}]*(?:[-'’][\p{L}\p{M}\p{N}]+)*"
+)
 # A sentence ends at . ! ? … (maybe with closing quotes) and white space, or at a line end.
 _SENTENCE_END = regex.compile(r"(?<=[.!?…][»“”\"')\]]?)[ \t]+(?=\S)|\r?\n")
 _CYRILLIC = regex.compile(r"\p{Cyrillic}")
@@ -91,13 +101,15 @@ class Sentence:
     start: int
     end: int
     tokens: tuple[Token, ...]
+    #: A headline in title case (almost no lower-case content word), so capitals say nothing;
+    #: computed once, several detectors ask.
+    title_case: bool = field(init=False, compare=False)
 
-    @property
-    def title_case(self) -> bool:
-        """A headline in title case (almost no lower-case content word), so capitals say nothing."""
+    def __post_init__(self) -> None:
         longer = [t for t in self.tokens[1:] if len(t.text) > 3 and t.text[:1].isalpha()]
         caps = sum(1 for t in longer if t.capitalized)
-        return caps >= 3 and len(longer) - caps <= max(1, len(longer) // 7)
+        title = caps >= 3 and len(longer) - caps <= max(1, len(longer) // 7)
+        object.__setattr__(self, "title_case", title)
 
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -106,16 +118,28 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, stop)]
 
 
-def sentences(text: str) -> list[Sentence]:
-    """Split ``text`` into sentences (at . ! ? … plus space, and at line ends)."""
-    out: list[Sentence] = []
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the sentences of ``text`` (at . ! ? … plus space, and at line ends),
+    maybe without words: the cheap split prefilters look at before tokenizing."""
+    out: list[tuple[int, int]] = []
     pos = 0
     for m in _SENTENCE_END.finditer(text):
         if m.start() > pos:
-            out.append(Sentence(pos, m.start(), tuple(tokens(text, pos, m.start()))))
+            out.append((pos, m.start()))
         pos = m.end()
     if pos < len(text):
-        out.append(Sentence(pos, len(text), tuple(tokens(text, pos))))
+        out.append((pos, len(text)))
+    return out
+
+
+def sentence(text: str, start: int, end: int) -> Sentence:
+    """The sentence ``text[start:end]`` with its tokens."""
+    return Sentence(start, end, tuple(tokens(text, start, end)))
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Split ``text`` into sentences (at . ! ? … plus space, and at line ends)."""
+    out = [sentence(text, a, b) for a, b in sentence_spans(text)]
     return [s for s in out if s.tokens]
 
 

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,12 +18,14 @@ import regex
 from .align import Alignment
 from .edits import Candidate
 from .glossary_model import Entry
-from .suspects_lex import Sentence, is_lexical
+from .suspects_lex import CAPITALIZED, TOKEN, Sentence, is_lexical, sentence
 from .suspects_signals import Hit
 
 __all__ = ["NearIndex", "edit_distance", "near_index", "near_miss_hits", "source_term_hits"]
 
 _CYR_WORD = regex.compile(r"\p{Cyrillic}+")
+_QUOTES = ("«", "“", '"', "„")
+_AFTER_QUOTE = regex.compile(r"(?<=[«“\"„])" + TOKEN.pattern)
 _INFLECTION = regex.compile(r"(?:['’]s|['’]|es|s)$")
 # Indexes of the variants of a glossary, kept for the last few entry tuples a Normalizer passes.
 _INDEXES: dict[int, tuple[Sequence[Entry], NearIndex]] = {}
@@ -198,33 +201,66 @@ def _context_holds(entry: Entry, sentence_text: str) -> bool:
     return not ctx.near or any(present(p) for p in ctx.near)
 
 
-def near_miss_hits(text: str, sents: Sequence[Sentence], entries: Sequence[Entry]) -> list[Hit]:
-    """Near-misses of glossary variants, with the entry's term as a glossary candidate."""
+def near_miss_hits(
+    text: str, spans: Sequence[tuple[int, int]], entries: Sequence[Entry]
+) -> list[Hit]:
+    """Near-misses of glossary variants in the sentences ``spans``, with the entry's term as a
+    glossary candidate. A near-miss is a name: its first word is capitalized or quoted."""
     if not entries:
         return []
     index = near_index(entries)
     if not index.variants:
         return []
     found: list[tuple[int, int, int, Hit]] = []
-    for k, s in enumerate(sents):
+    for k, opening in sorted(_openings(text, spans, index).items()):
+        s = sentence(text, *spans[k])
         folded = [t.text.casefold() for t in s.tokens]
         looked = [index.lookup(word) for word in folded]
-        for i, match in enumerate(looked):
-            cands = list(match.single)
-            if match.opens and i + 1 < len(looked):
-                both = match.opens & looked[i + 1].second
-                cands.extend(index.variants[o] for o in sorted(both))
-            for v in cands:
-                n = len(v.words)
-                if i + n > len(folded) or any(
-                    (v.order, p) not in looked[i + p].pairs for p in range(2, n)
-                ):
-                    continue
-                hit = _near_window(text, s, i, folded, v)
-                if hit is not None:
-                    found.append((v.order, k, i, hit))
+        for i, t in enumerate(s.tokens):
+            if t.start in opening:
+                hits = _window_hits(text, s, i, folded, looked, index)
+                found.extend((v.order, k, i, h) for v, h in hits)
     # glossary order, then text order: the order the hits had when every variant was scanned
     return [hit for *_, hit in sorted(found, key=lambda f: f[:3])]
+
+
+def _openings(text: str, spans: Sequence[tuple[int, int]], index: NearIndex) -> dict[int, set[int]]:
+    """Per sentence, the offsets of its capitalized or quoted words that could open a variant
+    (lower-case words are never names: the rest of a sentence is read only around these)."""
+    starts = [a for a, _ in spans]
+    out: dict[int, set[int]] = {}
+    for pattern in (CAPITALIZED, _AFTER_QUOTE):
+        for m in pattern.finditer(text):
+            match = index.lookup(m.group().casefold())
+            if match.single or match.opens:
+                k = bisect.bisect_right(starts, m.start()) - 1
+                if k >= 0 and m.start() < spans[k][1]:
+                    out.setdefault(k, set()).add(m.start())
+    return out
+
+
+def _window_hits(
+    text: str,
+    s: Sentence,
+    i: int,
+    folded: Sequence[str],
+    looked: Sequence[_TokenMatch],
+    index: NearIndex,
+) -> list[tuple[_Variant, Hit]]:
+    """The near-misses whose window opens at token ``i``."""
+    match = looked[i]
+    cands = list(match.single)
+    if match.opens and i + 1 < len(looked):
+        cands.extend(index.variants[o] for o in sorted(match.opens & looked[i + 1].second))
+    out = []
+    for v in cands:
+        n = len(v.words)
+        if i + n > len(folded) or any((v.order, p) not in looked[i + p].pairs for p in range(2, n)):
+            continue
+        hit = _near_window(text, s, i, folded, v)
+        if hit is not None:
+            out.append((v, hit))
+    return out
 
 
 def _near_window(text: str, s: Sentence, i: int, folded: Sequence[str], v: _Variant) -> Hit | None:
@@ -245,7 +281,9 @@ def _near_window(text: str, s: Sentence, i: int, folded: Sequence[str], v: _Vari
         return None  # a (mis-inflected) rendering of the correct term
     toks = s.tokens
     first = toks[i]
-    quoted = text[first.start - 1 : first.start] in ("«", "“", '"', "„")
+    quoted = text[first.start - 1 : first.start] in _QUOTES
+    if not (quoted or first.capitalized):
+        return None  # lower-case words are not names (and are never looked at: see _openings)
     # A common word is only suspect where it is used as a name: capitalized or quoted.
     if all(is_lexical(w) for w in window) and not (quoted or first.capitalized and i > 0):
         return None

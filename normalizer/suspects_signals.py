@@ -25,10 +25,13 @@ from .suspects_lex import (
 )
 
 __all__ = [
+    "PLAIN_QUOTES",
     "Hit",
     "calque_hits",
     "credit_hits",
     "designator_hits",
+    "is_designator",
+    "plain_calque_word",
     "group_name_hits",
     "plain_quoted_hits",
     "quoted_hits",
@@ -36,7 +39,8 @@ __all__ = [
 ]
 
 _FOREIGN_QUOTES = regex.compile(r"«([^«»\n]{1,120})»|„([^„“”\n]{1,120})[“”]")
-_PLAIN_QUOTES = regex.compile(r"\"([^\"\n]{1,60})\"|“([^“”\n]{1,60})”")
+PLAIN_QUOTES = regex.compile(r"\"([^\"\n]{1,60})\"|“([^“”\n]{1,60})”")
+_PLAIN_QUOTES = PLAIN_QUOTES
 _CYRILLIC = regex.compile(r"\p{Cyrillic}")
 _CONNECTORS = frozenset({"of", "and", "the", "for", "de", "&"})
 _ROMAN = regex.compile(r"^(?:[B-HJ-Z]|I{2,3}|IV|VI{0,3}|IX|XI{0,3})$")
@@ -143,15 +147,21 @@ def _name_words(words: Sequence[Token]) -> list[Token]:
     return [w for w in words if w.text not in _CONNECTORS]
 
 
+def plain_calque_word(word: str) -> bool:
+    """Lexical, and not an institution head/title, a proper adjective or an acronym."""
+    if word.casefold() in HEADS or is_proper_adjective(word) or word.isupper():
+        return False
+    return is_lexical(word)
+
+
 def _plain_calque_words(words: Sequence[Token]) -> bool:
     """All words lexical, none an institution head/title, a proper adjective or an acronym."""
-    for w in words:
-        folded = w.text.casefold()
-        if folded in HEADS or is_proper_adjective(w.text) or w.text.isupper():
-            return False
-        if not is_lexical(w.text):
-            return False
-    return True
+    return all(plain_calque_word(w.text) for w in words)
+
+
+def is_designator(word: str) -> bool:
+    """A letter or Roman numeral naming a product ("Satellite V", "Sarmat II")."""
+    return bool(_ROMAN.match(word))
 
 
 def calque_hits(text: str, sentences: Sequence[Sentence]) -> list[Hit]:
