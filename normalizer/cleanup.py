@@ -14,6 +14,8 @@ original text whose edits never overlap and leave nothing for a second run to fi
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -41,6 +43,9 @@ class CleanupRule:
     doc: str
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     reports_only: bool = False  # yields only Suggestions: no need to rerun it while settling
+    # Findings depend only on the line they are in (and, for mixed-script, on document-wide
+    # letter counts passed in): settling reruns the rule on the edited lines only.
+    line_local: bool = True
 
     @property
     def id(self) -> str:
@@ -57,10 +62,17 @@ def _registered(name: str) -> CleanupRule:
 
 
 def _rule(
-    name: str, func: RuleFunc, default: str, reports_only: bool = False, **options: Any
+    name: str,
+    func: RuleFunc,
+    default: str,
+    reports_only: bool = False,
+    line_local: bool = True,
+    **options: Any,
 ) -> CleanupRule:
     doc = func.__doc__ or ""
-    return CleanupRule(name, func, default, doc, MappingProxyType(options), reports_only)
+    return CleanupRule(
+        name, func, default, doc, MappingProxyType(options), reports_only, line_local
+    )
 
 
 # Priority order: an earlier rule wins where findings would collide.
@@ -71,7 +83,7 @@ RULES: Mapping[str, CleanupRule] = MappingProxyType(
             _rule("mojibake", cleanup_lines.mojibake, "fix"),
             _rule("entities", cleanup_text.entities, "fix"),
             _rule("mixed-script", cleanup_script.mixed_script, "fix"),
-            _rule("quotes", cleanup_quotes.quotes, "fix", style="curly"),
+            _rule("quotes", cleanup_quotes.quotes, "fix", line_local=False, style="curly"),
             _rule("punctuation", cleanup_text.punctuation, "fix"),
             _rule("spacing", cleanup_text.spacing, "fix"),
             _rule(
@@ -125,29 +137,69 @@ def run_cleanup(
     unknown rule or option.
     """
     rules = _resolve(names, options)
-
-    def findings(current: str, settling: bool = False) -> list[Finding]:
-        return [
-            f
-            for rule, opts in rules
-            if not (settling and rule.reports_only)
-            for f in rule.func(current, opts)
-        ]
-
-    first = findings(text)
+    first = [f for rule, opts in rules for f in rule.func(text, opts)]
     suggestions = sorted(
         (f for f in first if isinstance(f, Suggestion)), key=lambda s: (s.start, s.end)
     )
     edits, _ = select_non_overlapping(f for f in first if isinstance(f, Edit))
+    settling = [(rule, opts) for rule, opts in rules if not rule.reports_only]
     for _ in range(_MAX_PASSES):
         if not edits:  # nothing applied: the first pass already saw the final text
             break
         fixed = apply_edits(text, edits)
-        more = [f for f in findings(fixed, settling=True) if isinstance(f, Edit)]
+        more = _settle(fixed, _edited_lines(fixed, edits), settling)
         if not more:
             break
         edits = _compose(text, edits, select_non_overlapping(more)[0])
     return [*edits, *suggestions]
+
+
+def _settle(
+    fixed: str, lines: list[tuple[int, int]], rules: list[tuple[CleanupRule, Mapping[str, Any]]]
+) -> list[Edit]:
+    """The edits ``rules`` find in ``fixed`` (text with the edits so far applied).
+
+    A line no edit touched is a line of the original text, where the first pass found nothing
+    (anything found there would have been applied, or skipped for overlapping an applied edit,
+    which touches the line). So line-local rules look only at the edited ``lines``; the others
+    (quotes pair marks across lines) look at the whole text.
+    """
+    more: list[Edit] = []
+    document_latin = functools.cache(lambda: cleanup_script.document_latin_of(fixed))
+    for rule, opts in rules:
+        if not rule.line_local:
+            more += [f for f in rule.func(fixed, opts) if isinstance(f, Edit)]
+            continue
+        if rule.name == "mixed-script":  # its tie-break counts letters of the whole document
+            opts = {**opts, "_document_latin": document_latin}
+        for lo, hi in lines:
+            more += [_shifted(f, lo) for f in rule.func(fixed[lo:hi], opts) if isinstance(f, Edit)]
+    return more
+
+
+def _edited_lines(fixed: str, edits: list[Edit]) -> list[tuple[int, int]]:
+    """(start, end) in ``fixed`` of the lines holding the new text of ``edits`` (applied to
+    the original to give ``fixed``), without line breaks; lines next to each other merge.
+
+    Every search starts past the previous line found, so a text of one long line costs one
+    scan, not one per edit.
+    """
+    breaks = re.compile("[\r\n]" if "\r" in fixed else "\n")
+    lines: list[tuple[int, int]] = []
+    shift = 0
+    for e in edits:  # sorted and non-overlapping
+        start = e.start + shift
+        end = start + len(e.new)
+        shift += len(e.new) - len(e.old)
+        if lines and start <= lines[-1][1]:  # starts in the last line found
+            lo = lines.pop()[0]
+        else:
+            floor = lines[-1][1] if lines else 0
+            lo = max(fixed.rfind("\n", floor, start), fixed.rfind("\r", floor, start)) + 1
+            lo = max(lo, floor)
+        found = breaks.search(fixed, max(end, lines[-1][1] if lines else 0))
+        lines.append((lo, found.start() if found else len(fixed)))
+    return lines
 
 
 def _compose(text: str, first: list[Edit], second: list[Edit]) -> list[Edit]:

@@ -18,6 +18,7 @@ __all__ = [
     "LATIN_TO_CYRILLIC",
     "NOT_LETTER",
     "NOT_NUMBER",
+    "document_latin_of",
     "mixed_script",
     "untranslated",
 ]
@@ -108,7 +109,10 @@ def mixed_script(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
                 match.start(), match.end(), match.group(), "x", "cleanup/mixed-script",
                 "Cyrillic letter 'х' used as a dimension sign between numbers",
             )  # fmt: skip
-    document_latin = functools.cache(lambda: _document_latin(text))
+    # Settling runs this rule on single lines: the document's tie-break comes with the options.
+    document_latin = options.get("_document_latin") or functools.cache(
+        lambda: document_latin_of(text)
+    )
     done = -1  # end of the last word looked at (a word may hold several Cyrillic runs)
     for run in _GLUED_CYRILLIC.finditer(text):
         if run.start() < done:
@@ -121,7 +125,8 @@ def mixed_script(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
                 yield from _mixed_word_edits(word.group(), word.start(), document_latin)
 
 
-def _document_latin(text: str) -> bool:
+def document_latin_of(text: str) -> bool:
+    """Whether ``text`` has at least as many Latin letters as Cyrillic ones."""
     latin, cyrillic = _letters(text)
     return latin >= cyrillic
 
