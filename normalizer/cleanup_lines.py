@@ -7,7 +7,6 @@ import functools
 import heapq
 import itertools
 import re
-from collections import Counter, deque
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -195,28 +194,36 @@ def repeated_line(text: str, options: Mapping[str, Any]) -> Iterator[Suggestion]
     window = _window(options)
     lines = _split_lines(text)
     keys = list(map(str.strip, lines))
-    repeated = {k for k, n in Counter(keys).items() if n > 1 and k}
-    if not repeated:
-        return  # the common case: no line occurs twice, decided without a loop in Python
-    seen: dict[str, deque[tuple[int, int]]] = {}  # key -> (rank, line number) of earlier copies
-    rank = 0  # how many non-blank lines came before the current one
+    nonblank = [i for i, key in enumerate(keys) if key]  # line index of each non-blank line
+    if len({keys[i] for i in nonblank}) == len(nonblank):
+        return  # the common case: no line occurs twice, decided without a loop per line
     offsets: list[int] = []
-    for index, key in enumerate(keys):
-        if not key:
+    for rank in _repeats(keys, nonblank, window):
+        index = nonblank[rank]
+        key = keys[index]
+        if not _THREE_LETTERS.search(key):
             continue
-        if key in repeated:
-            earlier = seen.setdefault(key, deque())
-            while earlier and earlier[0][0] < rank - window:
-                earlier.popleft()  # no longer among the last `window` non-blank lines
-            if earlier and _THREE_LETTERS.search(key):
-                offsets = offsets or _line_offsets(text, lines)
-                at = offsets[index] + lines[index].index(key)
-                yield Suggestion(
-                    at, at + len(key), key, "cleanup/repeated-line", 0.6, (),
-                    f"line repeats line {earlier[0][1]}",
-                )  # fmt: skip
-            earlier.append((rank, index + 1))
-        rank += 1
+        # the earliest copy among the last `window` non-blank lines, as a reader would see it
+        first = next(i for i in nonblank[max(0, rank - window) : rank] if keys[i] == key)
+        offsets = offsets or _line_offsets(text, lines)
+        at = offsets[index] + lines[index].index(key)
+        yield Suggestion(
+            at, at + len(key), key, "cleanup/repeated-line", 0.6, (),
+            f"line repeats line {first + 1}",
+        )  # fmt: skip
+
+
+def _repeats(keys: list[str], nonblank: list[int], window: int) -> list[int]:
+    """Ranks (among non-blank lines) of lines equal to one of the ``window`` before them."""
+    last: dict[str, int] = {}
+    found: list[int] = []
+    for rank, index in enumerate(nonblank):
+        key = keys[index]
+        before = last.get(key)
+        if before is not None and rank - before <= window:
+            found.append(rank)
+        last[key] = rank
+    return found
 
 
 def _split_lines(text: str) -> list[str]:

@@ -59,18 +59,19 @@ LATIN_BLOCKS = (
 NOT_LETTER = "\\s!-@\\[-`{-~\u00a0-\u00a9\u00ab-\u00b4\u00b6-\u00b9\u00bb-\u00bf\u2000-\u206f"
 NOT_NUMBER = f"\\sA-Za-z{CYRILLIC_BLOCKS}!-/:-@\\[-`{{-~"
 _ANY_CYRILLIC = re.compile(f"[{CYRILLIC_BLOCKS}]")
-_CYRILLIC_RUN = re.compile(f"[{CYRILLIC_BLOCKS}]+")
 _LATIN_RUN = re.compile(f"[{LATIN_BLOCKS}]+")
 # A run of Cyrillic glued to something that may be a letter or mark: part of a mixed word.
-_GLUED_CYRILLIC = re.compile(  # a character class first: ``re`` then skips ahead in C
-    f"[{CYRILLIC_BLOCKS}](?<![{CYRILLIC_BLOCKS}][{CYRILLIC_BLOCKS}])"
-    f"(?:(?<=[^{CYRILLIC_BLOCKS}{NOT_LETTER}][{CYRILLIC_BLOCKS}])[{CYRILLIC_BLOCKS}]*+"
-    f"|[{CYRILLIC_BLOCKS}]*+(?=[^{CYRILLIC_BLOCKS}{NOT_LETTER}]))"
+# One scan for both findings of mixed-script: a Cyrillic "х" between numbers (group "x"), and
+# a run of Cyrillic glued to something that may be a letter or mark (part of a mixed word).
+# A character class first, so that ``re`` skips ahead in C to the next Cyrillic letter.
+_C = CYRILLIC_BLOCKS
+_MIXED_CANDIDATE = re.compile(
+    f"[{_C}](?<![{_C}][{_C}])(?:(?P<x>(?<=[^{NOT_NUMBER}][хХ])(?=[^{NOT_NUMBER}]))"
+    f"|(?<=[^{_C}{NOT_LETTER}][{_C}])[{_C}]*+|[{_C}]*+(?=[^{_C}{NOT_LETTER}]))"
 )
-_DIMENSION_X_CANDIDATE = re.compile(f"[хХ](?<=[^{NOT_NUMBER}][хХ])(?=[^{NOT_NUMBER}])")
-# Frequent letters of each script: counting them (str.count, in C) bounds a script's letters.
-_FREQUENT_LATIN = "eta"
-_FREQUENT_CYRILLIC = "оеа"
+# The most frequent letter of each script: its count (str.count, in C) bounds the script's.
+_FREQUENT_LATIN = "e"
+_FREQUENT_CYRILLIC = "о"
 
 
 def _letters(text: str) -> tuple[int, int]:
@@ -100,29 +101,43 @@ def mixed_script(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
     letters could all go either way follows its majority, then the document's. A Cyrillic "х"
     between digits ("105х195", a mattress size) becomes the Latin "x". Safe.
     """
-    if text.isascii() or not _ANY_CYRILLIC.search(text):
-        return  # both kinds of finding need a Cyrillic letter
-    for hit in _DIMENSION_X_CANDIDATE.finditer(text):
-        match = _DIMENSION_X.match(text, hit.start())
-        if match is not None:
-            yield Edit(
-                match.start(), match.end(), match.group(), "x", "cleanup/mixed-script",
-                "Cyrillic letter 'х' used as a dimension sign between numbers",
-            )  # fmt: skip
+    if text.isascii():
+        return
+    dimensions: list[Edit] = []
+    words: list[Edit] = []
     # Settling runs this rule on single lines: the document's tie-break comes with the options.
     document_latin = options.get("_document_latin") or functools.cache(
         lambda: document_latin_of(text)
     )
     done = -1  # end of the last word looked at (a word may hold several Cyrillic runs)
-    for run in _GLUED_CYRILLIC.finditer(text):
-        if run.start() < done:
-            continue
-        start, end = _word_around(text, run.start(), run.end())
-        done = end
-        # the run may hold characters that are not letters (U+0482 "҂"): split as _WORD does
-        for word in _WORD.finditer(text, start, end):
-            if not word.group().isascii():
-                yield from _mixed_word_edits(word.group(), word.start(), document_latin)
+    for hit in _MIXED_CANDIDATE.finditer(text):
+        if hit["x"] is not None and (found := _dimension_edit(text, hit.start())):
+            dimensions += found  # (a failed candidate, as in "Âх0", may still be in a word)
+        elif hit.start() >= done:
+            start, end = _word_around(text, hit.start(), hit.end())
+            done = end
+            # the run may hold characters that are not letters (U+0482 "҂"): split as _WORD
+            for word in _WORD.finditer(text, start, end):
+                if not word.group().isascii():
+                    words += _mixed_word_edits(word.group(), word.start(), document_latin)
+    yield from dimensions
+    yield from words
+
+
+def _dimension_edit(text: str, at: int) -> list[Edit]:
+    match = _DIMENSION_X.match(text, at)
+    if match is None:
+        return []
+    return [
+        Edit(
+            match.start(),
+            match.end(),
+            match.group(),
+            "x",
+            "cleanup/mixed-script",
+            "Cyrillic letter 'х' used as a dimension sign between numbers",
+        )  # fmt: skip
+    ]
 
 
 def document_latin_of(text: str) -> bool:
@@ -168,15 +183,17 @@ def untranslated(text: str, options: Mapping[str, Any]) -> Iterator[Suggestion]:
     default 0.5, of its letters): that is a Russian document. Report only, never applied.
     """
     ratio = float(options.get("max_cyrillic_ratio", 0.5))
-    if text.isascii() or not _ANY_CYRILLIC.search(text) or _mostly_cyrillic(text, ratio):
+    starts = [] if text.isascii() else _cyrillic_unless_mostly(text, ratio)
+    if not starts:
         return
     from .translit import suggest_name  # imported here: pymorphy3 loads on first use only
 
     pos = 0
-    while (hit := _ANY_CYRILLIC.search(text, pos)) is not None:
-        match = _CYRILLIC_PHRASE.match(text, hit.start())
+    for at in starts:
+        if at < pos:
+            continue
+        match = _CYRILLIC_PHRASE.match(text, at)
         if match is None:  # a character of a Cyrillic block that is not Cyrillic script
-            pos = hit.start() + 1
             continue
         pos = match.end()
         if _touches_latin(text, match.start(), match.end()):
@@ -194,24 +211,28 @@ def _share(cyrillic: int, latin: int) -> float:
     return cyrillic / (latin + cyrillic) if latin + cyrillic else 0.0
 
 
-def _mostly_cyrillic(text: str, ratio: float) -> bool:
-    """Whether Cyrillic letters are more than ``ratio`` of the letters of ``text``.
+def _cyrillic_unless_mostly(text: str, ratio: float) -> list[int]:
+    """Offsets of the characters of Cyrillic blocks in ``text``; none if Cyrillic letters are
+    more than ``ratio`` of its letters (exactly as counted with ``regex``).
 
-    Exact, but usually decided from bounds that cost little: frequent letters counted with
-    ``str.count`` bound a script from below, the rarer script's block runs bound it from above;
-    the share only grows with Cyrillic and shrinks with Latin. Counting every letter with
-    ``regex`` is the fallback when the bounds straddle ``ratio``.
+    Usually decided from bounds that cost little: a frequent letter counted with ``str.count``
+    bounds a script from below, the rarer script's characters bound it from above, and the
+    share only grows with Cyrillic and shrinks with Latin.
     """
-    latin_low = sum(map(text.count, _FREQUENT_LATIN))
-    cyrillic_low = sum(map(text.count, _FREQUENT_CYRILLIC))
-    if latin_low >= cyrillic_low:  # looks English: the Cyrillic runs are few
-        cyrillic_high = sum(map(len, _CYRILLIC_RUN.findall(text)))
-        if _share(cyrillic_high, latin_low) <= ratio:
-            return False
-    else:  # looks Russian: the Latin runs are few
+    latin_low, cyrillic_low = text.count(_FREQUENT_LATIN), text.count(_FREQUENT_CYRILLIC)
+    if cyrillic_low > latin_low:  # looks Russian: the Latin runs are few
         latin_high = sum(map(len, _LATIN_RUN.findall(text)))
-        if _share(cyrillic_low, latin_high) > ratio:
-            return True
+        if _share(cyrillic_low, latin_high) > ratio or _mostly_cyrillic(text, ratio):
+            return []
+        return [m.start() for m in _ANY_CYRILLIC.finditer(text)]
+    starts = [m.start() for m in _ANY_CYRILLIC.finditer(text)]
+    if starts and _share(len(starts), latin_low) > ratio and _mostly_cyrillic(text, ratio):
+        return []
+    return starts
+
+
+def _mostly_cyrillic(text: str, ratio: float) -> bool:
+    """The exact test: counts every Latin and Cyrillic letter with ``regex`` (slow)."""
     latin, cyrillic = _letters(text)
     return not cyrillic or cyrillic / (latin + cyrillic) > ratio
 
