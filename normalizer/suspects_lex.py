@@ -17,9 +17,10 @@ not artifacts: a run containing one of them is an ordinary English institutional
 
 from __future__ import annotations
 
+import bisect
 import functools
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import regex
 
@@ -31,6 +32,7 @@ __all__ = [
     "CAPITALIZED",
     "TOKEN",
     "Sentence",
+    "SentenceTable",
     "Token",
     "is_lexical",
     "is_proper_adjective",
@@ -101,15 +103,13 @@ class Sentence:
     start: int
     end: int
     tokens: tuple[Token, ...]
-    #: A headline in title case (almost no lower-case content word), so capitals say nothing;
-    #: computed once, several detectors ask.
-    title_case: bool = field(init=False, compare=False)
 
-    def __post_init__(self) -> None:
+    @property
+    def title_case(self) -> bool:
+        """A headline in title case (almost no lower-case content word), so capitals say nothing."""
         longer = [t for t in self.tokens[1:] if len(t.text) > 3 and t.text[:1].isalpha()]
         caps = sum(1 for t in longer if t.capitalized)
-        title = caps >= 3 and len(longer) - caps <= max(1, len(longer) // 7)
-        object.__setattr__(self, "title_case", title)
+        return caps >= 3 and len(longer) - caps <= max(1, len(longer) // 7)
 
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -135,6 +135,46 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def sentence(text: str, start: int, end: int) -> Sentence:
     """The sentence ``text[start:end]`` with its tokens."""
     return Sentence(start, end, tuple(tokens(text, start, end)))
+
+
+class SentenceTable:
+    """The sentences of one text, split once and tokenized on demand (in clean text most never
+    are), with the capitalized words of the whole text found in one scan."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans = sentence_spans(text)
+        self._starts = [a for a, _ in self.spans]
+        self._sentences: dict[int, Sentence] = {}
+        self._first_ends: dict[int, int] = {}
+        self._capitals: list[tuple[int, int, str]] | None = None
+
+    def index_of(self, offset: int) -> int | None:
+        """The sentence holding ``offset``, if any."""
+        k = bisect.bisect_right(self._starts, offset) - 1
+        return k if k >= 0 and offset < self.spans[k][1] else None
+
+    def sentence(self, k: int) -> Sentence:
+        found = self._sentences.get(k)
+        if found is None:
+            found = self._sentences[k] = sentence(self.text, *self.spans[k])
+        return found
+
+    def past_first_word(self, k: int, offset: int) -> bool:
+        """Whether ``offset`` is past the first word of sentence ``k``."""
+        end = self._first_ends.get(k)
+        if end is None:
+            first = TOKEN.search(self.text, *self.spans[k])
+            end = self._first_ends[k] = first.end() if first else self.spans[k][1] + 1
+        return offset >= end
+
+    def capitals(self) -> list[tuple[int, int, str]]:
+        """(start, end, word) of the :data:`CAPITALIZED` words of the text."""
+        if self._capitals is None:
+            self._capitals = [
+                (m.start(), m.end(), m.group()) for m in CAPITALIZED.finditer(self.text)
+            ]
+        return self._capitals
 
 
 def sentences(text: str) -> list[Sentence]:

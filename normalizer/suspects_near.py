@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import bisect
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,14 +17,14 @@ import regex
 from .align import Alignment
 from .edits import Candidate
 from .glossary_model import Entry
-from .suspects_lex import CAPITALIZED, TOKEN, Sentence, is_lexical, sentence
+from .suspects_lex import TOKEN, Sentence, SentenceTable, is_lexical
 from .suspects_signals import Hit
 
 __all__ = ["NearIndex", "edit_distance", "near_index", "near_miss_hits", "source_term_hits"]
 
 _CYR_WORD = regex.compile(r"\p{Cyrillic}+")
 _QUOTES = ("«", "“", '"', "„")
-_AFTER_QUOTE = regex.compile(r"(?<=[«“\"„])" + TOKEN.pattern)
+_QUOTE_MARK = regex.compile(r"[«“\"„]")
 _INFLECTION = regex.compile(r"(?:['’]s|['’]|es|s)$")
 # Indexes of the variants of a glossary, kept for the last few entry tuples a Normalizer passes.
 _INDEXES: dict[int, tuple[Sequence[Entry], NearIndex]] = {}
@@ -115,15 +114,25 @@ class NearIndex:
                 for d in _deletions(word, v.allowed):
                     table.setdefault(d, []).append((v.order, p))
 
+    def _word_near(self, token: str, order: int, position: int) -> bool:
+        v = self.variants[order]
+        word = v.words[position]
+        return abs(len(word) - len(token)) <= v.allowed and (
+            edit_distance(token, word, v.allowed) <= v.allowed
+        )
+
     def lookup(self, token: str) -> _TokenMatch:
         """Where the folded ``token`` could stand in a variant (cached per token)."""
         found = self._by_token.get(token)
         if found is None:
             pairs = set(self._by_stem.get(_stem(token), ()))
+            near: set[tuple[int, int]] = set()
             for depth, table in enumerate(self._by_deletion, 1):
                 if table:
                     for d in _deletions(token, depth):
-                        pairs.update(table.get(d, ()))
+                        near.update(table.get(d, ()))
+            # a shared deletion allows up to twice the edits: keep the words really that near
+            pairs.update(pair for pair in near - pairs if self._word_near(token, *pair))
             single = tuple(
                 self.variants[o]
                 for o, p in sorted(pairs)
@@ -201,19 +210,17 @@ def _context_holds(entry: Entry, sentence_text: str) -> bool:
     return not ctx.near or any(present(p) for p in ctx.near)
 
 
-def near_miss_hits(
-    text: str, spans: Sequence[tuple[int, int]], entries: Sequence[Entry]
-) -> list[Hit]:
-    """Near-misses of glossary variants in the sentences ``spans``, with the entry's term as a
-    glossary candidate. A near-miss is a name: its first word is capitalized or quoted."""
+def near_miss_hits(text: str, table: SentenceTable, entries: Sequence[Entry]) -> list[Hit]:
+    """Near-misses of glossary variants in the sentences of ``table``, with the entry's term as
+    a glossary candidate. A near-miss is a name: its first word is capitalized or quoted."""
     if not entries:
         return []
     index = near_index(entries)
     if not index.variants:
         return []
     found: list[tuple[int, int, int, Hit]] = []
-    for k, opening in sorted(_openings(text, spans, index).items()):
-        s = sentence(text, *spans[k])
+    for k, opening in sorted(_openings(text, table, index).items()):
+        s = table.sentence(k)
         folded = [t.text.casefold() for t in s.tokens]
         looked = [index.lookup(word) for word in folded]
         for i, t in enumerate(s.tokens):
@@ -224,18 +231,23 @@ def near_miss_hits(
     return [hit for *_, hit in sorted(found, key=lambda f: f[:3])]
 
 
-def _openings(text: str, spans: Sequence[tuple[int, int]], index: NearIndex) -> dict[int, set[int]]:
+def _openings(text: str, table: SentenceTable, index: NearIndex) -> dict[int, set[int]]:
     """Per sentence, the offsets of its capitalized or quoted words that could open a variant
     (lower-case words are never names: the rest of a sentence is read only around these)."""
-    starts = [a for a, _ in spans]
     out: dict[int, set[int]] = {}
-    for pattern in (CAPITALIZED, _AFTER_QUOTE):
-        for m in pattern.finditer(text):
-            match = index.lookup(m.group().casefold())
-            if match.single or match.opens:
-                k = bisect.bisect_right(starts, m.start()) - 1
-                if k >= 0 and m.start() < spans[k][1]:
-                    out.setdefault(k, set()).add(m.start())
+    quoted = []
+    for q in _QUOTE_MARK.finditer(text):
+        m = TOKEN.match(text, q.end())
+        if m is not None:
+            quoted.append((m.start(), m.end(), m.group()))
+    cache = index._by_token
+    for start, _, word in (*table.capitals(), *quoted):
+        folded = word.casefold()
+        match = cache.get(folded) or index.lookup(folded)
+        if match.single or match.opens:
+            k = table.index_of(start)
+            if k is not None:
+                out.setdefault(k, set()).add(start)
     return out
 
 

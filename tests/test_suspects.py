@@ -162,7 +162,7 @@ _WORDS = st.sampled_from(["sailor", "sailors", "silence", "silense", "newbie", "
 def test_near_miss_index_finds_what_brute_force_finds(
     words: list[tuple[str, bool]], variants: list[list[str]]
 ) -> None:
-    from normalizer.suspects_lex import sentence_spans
+    from normalizer.suspects_lex import SentenceTable
     from normalizer.suspects_near import near_miss_hits
 
     quote = {0: "", 1: "«", 2: '"'}  # some words quoted: quoted words are names too
@@ -172,7 +172,7 @@ def test_near_miss_index_finds_what_brute_force_finds(
         Entry(term="Zzq", id=f"v{i}", glossary="t", variants=(" ".join(v).title(),))
         for i, v in enumerate(variants)
     ]
-    fast = [(h.start, h.end, h.reason) for h in near_miss_hits(text, sentence_spans(text), entries)]
+    fast = [(h.start, h.end, h.reason) for h in near_miss_hits(text, SentenceTable(text), entries)]
     assert fast == _brute_near_misses(text, entries)
 
 
