@@ -118,6 +118,9 @@ _NONASCII_NONWORD = re.compile(r"[^\x00-\x7f\w]")  # re's \w is a subset of the 
 # White space (str.isspace()) for finding runs to collapse: ASCII by one translate, the rest by
 # replacing each multi-byte space with as many ASCII spaces (only in texts that hold one).
 _WS_TABLE = bytes(0x20 if 9 <= b <= 13 or 0x1C <= b <= 0x20 else 0x78 for b in range(256))
+# Lone surrogates (possible in str from an API or an editor) take 3 bytes like any BMP
+# character, so byte and code-point offsets stay in step.
+_SP = "surrogatepass"
 _WIDE_SPACES = [c.encode("utf-8") for c in map(chr, range(0x80, 0x3001)) if c.isspace()]
 # Alternatives of literals starting with rare lead bytes: re skips ahead by its first-byte set.
 _WIDE_SPACE = re.compile(b"|".join(map(re.escape, _WIDE_SPACES)))
@@ -131,14 +134,14 @@ _PLAIN = frozenset(
 
 
 def _mask(m: re.Match[str]) -> str:
-    return "#" * len(m.group().encode("utf-8"))
+    return "#" * len(m.group().encode("utf-8", _SP))
 
 
 def _masked(folded: str) -> bytes:
     """UTF-8 of folded text, non-ASCII non-word characters replaced by as many ``#``."""
     if folded.isascii():
         return folded.encode("ascii")
-    return _NONASCII_NONWORD.sub(_mask, folded).encode("utf-8")
+    return _NONASCII_NONWORD.sub(_mask, folded).encode("utf-8", _SP)
 
 
 def skeleton_key(key: str) -> bytes:
@@ -204,9 +207,9 @@ class _CodePoints:
 
     def __call__(self, pos: int) -> int:
         if pos < self.byte:  # an overlapping candidate: step back
-            self.cp -= len(self.raw[pos : self.byte].decode("utf-8"))
+            self.cp -= len(self.raw[pos : self.byte].decode("utf-8", _SP))
         else:
-            self.cp += len(self.raw[self.byte : pos].decode("utf-8"))
+            self.cp += len(self.raw[self.byte : pos].decode("utf-8", _SP))
         self.byte = pos
         return self.cp
 
@@ -242,11 +245,11 @@ class AhoFinder:
             raw = text.encode("ascii")
             skel = raw.translate(_TABLE)
         elif self._ascii_keys and _KELVIN not in text:  # no fold needed: keys cannot match it
-            raw = text.encode("utf-8")
+            raw = text.encode("utf-8", _SP)
             skel = raw.translate(_TABLE_ASCII_KEYS)
         else:
             folded = fold(text)
-            raw = folded.encode("utf-8")
+            raw = folded.encode("utf-8", _SP)
             skel = _masked(folded).translate(_TABLE)
         hay, runs = _haystack(raw, skel, self._collapse)
         found = self._ac.find_matches_as_indexes(hay, overlapping=True)
