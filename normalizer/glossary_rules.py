@@ -59,11 +59,14 @@ class _Phrases:
             key=len,
             reverse=True,
         )
-        self._rx = regex.compile("|".join(alts), regex.IGNORECASE | regex.V0) if alts else None
+        self._source = "|".join(alts)
+        self._rx: regex.Pattern[str] | None = None  # compiled on first use: most never are
 
     def found(self, text: str, start: int, end: int, skip: tuple[int, int]) -> bool:
-        if self._rx is None:
+        if not self._source:
             return False
+        if self._rx is None:
+            self._rx = regex.compile(self._source, regex.IGNORECASE | regex.V0)
         for m in self._rx.finditer(text, start, end, overlapped=True):
             if m.start() >= skip[0] and m.end() <= skip[1]:
                 continue  # the match itself does not count as its own context
@@ -90,8 +93,8 @@ def _region(text: str, start: int, end: int, window: int | None) -> tuple[int, i
     """The character range a context is looked for in: ``window`` words either side, else the
     sentence around the match."""
     if window is None:
-        lo = 0
-        for m in _SENTENCE_END.finditer(text, max(0, start - 2000), start):
+        lo = max(0, start - 2000)  # a bounded look-back keeps streamed chunks exact
+        for m in _SENTENCE_END.finditer(text, lo, start):
             lo = m.end()
         m2 = _SENTENCE_END.search(text, end, end + 2000)
         hi = m2.start() if m2 else min(len(text), end + 2000)
