@@ -109,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="write nothing; exit 1 where anything would change"
     )
     fix.add_argument("--backup", metavar="SUFFIX", help="with --in-place: keep originals")
+    fix.add_argument(
+        "--stream",
+        action="store_true",
+        help="stdin to stdout in bounded memory, chunk by chunk (for inputs of any size)",
+    )
     check = sub.add_parser("check", help="report findings")
     _common(check)
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")

@@ -87,6 +87,8 @@ def run_fix(args: Namespace) -> int:
                 problems=[Problem("-", 0, 0, "--in-place needs file paths, not stdin")]
             )
         name = _stdin_name(args)
+        if args.stream:
+            return _stream_stdin(n, args, name)
         report = _process_text(n, args, read_stdin(name), name, fix=True)
         if args.check:
             return 1 if report.changed else 0
@@ -99,6 +101,33 @@ def run_fix(args: Namespace) -> int:
         return 0
     mode = "in-place" if args.in_place else "diff" if args.diff else "fix"
     return _run_files(n, args, mode)
+
+
+def _stream_stdin(n: Normalizer, args: Namespace, name: str) -> int:
+    """``fix --stream``: plain text in chunks with exact seams (see :mod:`normalizer.stream`)."""
+    import io
+
+    from .fileio import Utf8Reader
+
+    if args.check or args.diff or args.source or args.format_in not in ("auto", "text"):
+        raise MtnormError(
+            problems=[
+                Problem(
+                    name,
+                    0,
+                    0,
+                    "--stream takes plain text to stdout only; drop "
+                    "--check/--diff/--source/--format-in",
+                )
+            ]
+        )
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False)
+    try:
+        n.fix_stream(Utf8Reader(sys.stdin.buffer, name), out)
+    finally:
+        out.flush()
+        out.detach()
+    return 0
 
 
 def run_check(args: Namespace) -> int:

@@ -18,6 +18,7 @@ import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError, Problem
 
@@ -26,6 +27,7 @@ __all__ = [
     "EncodingInfo",
     "TEMP_SUFFIX",
     "atomic_write",
+    "Utf8Reader",
     "decode_utf8",
     "is_binary",
     "read_text",
@@ -75,6 +77,37 @@ def read_text(path: str | os.PathLike[str]) -> tuple[str, EncodingInfo]:
         raise BinaryFileError(problems=[Problem(name, 0, 0, msg)])
     text = decode_utf8(data, name)
     return text, EncodingInfo("utf-8", text.startswith("\ufeff"), len(data))
+
+
+class Utf8Reader:
+    """A text reader over a binary stream that decodes strict UTF-8 incrementally (for
+    streaming huge inputs); invalid bytes raise the same located InputError as
+    :func:`decode_utf8`, with the byte offset counted from the start of the stream."""
+
+    def __init__(self, raw: Any, name: str = "<stdin>") -> None:
+        import codecs
+
+        self._raw, self._name = raw, name
+        self._decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        self._consumed = 0  # bytes handed to the decoder before the current block
+        self._lines = 0  # line breaks in those bytes, for the error's line number
+
+    def read(self, size: int = -1) -> str:
+        block = self._raw.read(size if size > 0 else -1)
+        final = not block
+        try:
+            text = self._decoder.decode(block, final=final)
+        except UnicodeDecodeError as exc:
+            err = _decode_error(self._name, block, exc)
+            p = err.problems[0]
+            offset = self._consumed + exc.start
+            message = p.message.replace(f"offset {exc.start})", f"offset {offset})")
+            raise InputError(
+                problems=[Problem(p.path, p.line + self._lines, p.column, message)]
+            ) from None
+        self._consumed += len(block)
+        self._lines += block.count(b"\n")
+        return text
 
 
 def decode_utf8(data: bytes, name: str = "<stdin>") -> str:

@@ -203,3 +203,14 @@ def test_explain_says_why_not() -> None:
 def test_usage_error_exits_2() -> None:
     r = mtnorm("check", "--format", "xml")
     assert r.returncode == 2
+
+
+def test_stream_equals_whole_text_and_locates_bad_bytes() -> None:
+    text = ("poisoned with «Newbie» in a nerve agent attack.. " * 40 + "\n") * 300
+    whole = mtnorm("fix", "--ignore", "suspect", "-", stdin=text.encode())
+    streamed = mtnorm("fix", "--stream", "--ignore", "suspect", "-", stdin=text.encode())
+    assert whole.returncode == streamed.returncode == 0
+    assert streamed.stdout == whole.stdout and b"Novichok" in streamed.stdout
+    bad = mtnorm("fix", "--stream", "-", stdin=b"ok\n" * 100_000 + b"caf\xe9\n")
+    assert bad.returncode == 2 and b"byte offset 300003" in bad.stderr
+    assert b"-:100001:4:" in bad.stderr
