@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import regex
 
 from .edits import Candidate
-from .suspects_lex import INSTITUTIONS, is_lexical, is_proper_adjective, tokens, zipf_en
+from .suspects_lex import INSTITUTIONS, is_lexical, is_proper_adjective, tokens, zipf_en_at_least
 
 __all__ = [
     "Alignment",
@@ -262,7 +262,7 @@ def _extend(text: str, span: tuple[int, int, bool], line_end: int, want: int) ->
     if quoted or len(words) >= want:
         return start, end
     for t in tokens(text, end, line_end)[: want - len(words)]:
-        if not t.text.islower() or zipf_en(t.text) >= 6.0 or text[end : t.start] != " ":
+        if not t.text.islower() or zipf_en_at_least(t.text, 6.0) or text[end : t.start] != " ":
             break
         end = t.end
     return start, end

@@ -19,8 +19,13 @@ from __future__ import annotations
 
 import bisect
 import functools
+import math
+import os
 import statistics
+import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import regex
 
@@ -42,6 +47,7 @@ __all__ = [
     "sentences",
     "tokens",
     "zipf_en",
+    "zipf_en_at_least",
 ]
 
 _OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pl", "pt", "sv")
@@ -186,6 +192,9 @@ def sentences(text: str) -> list[Sentence]:
 @functools.lru_cache(maxsize=65536)
 def zipf_en(word: str) -> float:
     """English Zipf frequency of a word (case-folded)."""
+    facts = _facts(word.casefold())
+    if facts is not None:
+        return facts[0]
     from wordfreq import zipf_frequency
 
     return float(zipf_frequency(word.casefold(), "en"))
@@ -194,18 +203,198 @@ def zipf_en(word: str) -> float:
 @functools.lru_cache(maxsize=65536)
 def name_gap(word: str) -> float:
     """English Zipf minus the median Zipf of the same spelling in other languages (see module)."""
+    facts = _facts(word.casefold())
+    return facts[1] if facts is not None else _name_gap(word.casefold())
+
+
+def _name_gap(folded: str) -> float:
     from wordfreq import zipf_frequency
 
-    folded = word.casefold()
     others = [zipf_frequency(folded, lang) for lang in _OTHER_LANGUAGES]
-    return zipf_en(folded) - statistics.median(others)
+    return float(zipf_frequency(folded, "en")) - statistics.median(others)
 
 
 def is_lexical(word: str) -> bool:
     """A common English word that is not a name travelling between languages."""
     if _CYRILLIC.search(word) or not word[:1].isalpha():
         return False
+    if _known_rare(word.casefold()):
+        return False
     return zipf_en(word) >= 3.0 and name_gap(word) >= 0.75
+
+
+def zipf_en_at_least(word: str, threshold: float) -> bool:
+    """``zipf_en(word) >= threshold`` for a threshold of 3 or more, mostly without wordfreq."""
+    folded = word.casefold()
+    facts = _facts(folded)
+    if facts is not None:
+        return facts[0] >= threshold
+    if threshold >= _TABLE_MIN_ZIPF and _known_rare(folded):
+        return False
+    return zipf_en(word) >= threshold
+
+
+# -- a table of the common English words' facts, so a process does not load nine wordlists ---
+#
+# Loading wordfreq's lists costs 0.2-1 s per language (2-5 s for the nine name_gap reads); the
+# facts of the ~29,000 English words of Zipf >= 3 (all is_lexical can accept) are computed once
+# with wordfreq itself and kept in the cache directory (exact: same calls, same values). A plain
+# a-z word missing from the table has Zipf < 3 (wordfreq reads it as one token), so only other
+# spellings ("so-called", "café") still go to wordfreq.
+
+_TABLE_MIN_ZIPF = 3.0
+_TABLE_FORMAT = 3
+_SIMPLE = regex.compile(r"[a-z]+")
+_COMPOUND = regex.compile(r"[a-z]+(?:-[a-z]+)+")
+_APOSTROPHE = regex.compile(r"[a-z]+(?:['’][a-z]+)+")
+_LANGUAGES = ("en", *_OTHER_LANGUAGES)
+#: word -> (English Zipf, name gap, wordfreq's centibel bucket in each of _LANGUAGES, "-" where
+#: missing, space-separated: exactly its frequencies, at a fifth of the size)
+_Table = dict[str, tuple[float, float, str]]
+
+
+def _facts(folded: str) -> tuple[float, float] | None:
+    table = _word_table()
+    if table is None:
+        return None
+    found = table.get(folded)
+    if found is not None:
+        return found[0], found[1]
+    return _compound_facts(folded, table) if _COMPOUND.fullmatch(folded) else None
+
+
+def _known_rare(folded: str) -> bool:
+    """Zipf < 3 for sure, by the table: a plain word missing from it, or a compound one of whose
+    parts is missing (1/f = 1/f1 + 1/f2 makes a compound rarer than each part)."""
+    table = _word_table()
+    if table is None or folded in table:
+        return False
+    if _SIMPLE.fullmatch(folded):
+        return True
+    if _APOSTROPHE.fullmatch(folded):  # one English token ("navalny's"), ’ read as '
+        return folded.replace("’", "'") not in table
+    return bool(_COMPOUND.fullmatch(folded)) and any(p not in table for p in folded.split("-"))
+
+
+def _compound_facts(folded: str, table: _Table) -> tuple[float, float] | None:
+    """A hyphenated compound of common words ("anti-corruption"), computed the way wordfreq
+    does (1/f = 1/f1 + 1/f2 per language) from the table's raw frequencies. None where some
+    part is not a common word: then the compound is rare too (Zipf < 3), as callers assume."""
+    parts = folded.split("-")
+    if any(p not in table for p in parts):
+        return None
+    from wordfreq.tokens import lossy_tokenize
+
+    zipfs = []
+    for i, lang in enumerate(_LANGUAGES):
+        if lossy_tokenize(folded, lang) != parts:
+            return None  # tokenized another way: leave it to wordfreq
+        freqs = [_raw_freqs(table[p])[i] for p in parts]
+        freq = 1.0 / sum(1.0 / f for f in freqs) if all(freqs) else 0.0
+        zipfs.append(_zipf(freq))
+    return zipfs[0], zipfs[0] - statistics.median(zipfs[1:])
+
+
+def _raw_freqs(row: tuple[float, float, str]) -> list[float]:
+    from wordfreq import cB_to_freq
+
+    return [0.0 if x == "-" else cB_to_freq(-int(x)) for x in row[2].split()]
+
+
+def _zipf(freq: float) -> float:
+    """wordfreq's ``zipf_frequency`` from a combined frequency (its minimum and rounding)."""
+    unrounded = max(freq, 1e-9)
+    rounded = round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)
+    return round(math.log(rounded, 10) + 9, 2)
+
+
+@functools.lru_cache(maxsize=1)
+def _word_table() -> _Table | None:
+    """(Zipf in English, name gap) of the common English words, from the cache directory (built
+    there on first use); None without a cache directory (then wordfreq answers each word)."""
+    from .cache import cache_dir
+
+    base = cache_dir()
+    if base is None:
+        return None
+    path = base / f"wordfacts-{_wordfreq_version()}-{_TABLE_FORMAT}.tsv"
+    table = _read_table(path)
+    if table is None:
+        table = _build_table()
+        _write_table(path, table)
+    return table
+
+
+def _wordfreq_version() -> str:
+    """The English wordlist's size and time: a wordfreq upgrade rebuilds the table. Found
+    without importing wordfreq (~130 ms a process would otherwise spend)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or spec.origin is None:
+        return "none"
+    data = Path(spec.origin).parent / "data" / "large_en.msgpack.gz"
+    try:
+        st = data.stat()
+    except OSError:
+        return "unknown"
+    return f"{st.st_size}-{st.st_mtime_ns}"
+
+
+def _build_table() -> _Table:
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    words = {}
+    for word, freq in get_frequency_dict("en").items():
+        if freq < 5e-7:  # Zipf 2.7: well under the threshold, whatever the rounding
+            continue
+        zipf = float(zipf_frequency(word, "en"))
+        if zipf >= _TABLE_MIN_ZIPF and word.casefold() == word:
+            words[word] = zipf
+    buckets = [_buckets(lang, words.keys()) for lang in _LANGUAGES]
+    return {
+        w: (z, _name_gap(w), " ".join(b.get(w, "-") for b in buckets)) for w, z in words.items()
+    }
+
+
+def _buckets(lang: str, words: Iterable[str]) -> dict[str, str]:
+    """The centibel bucket of ``words`` in wordfreq's list for ``lang``."""
+    from wordfreq import get_frequency_list
+
+    wanted = set(words)
+    out: dict[str, str] = {}
+    for index, bucket in enumerate(get_frequency_list(lang)):
+        for word in bucket:
+            if word in wanted:  # a later bucket wins, as in get_frequency_dict
+                out[word] = str(index)
+    return out
+
+
+def _read_table(path: Path) -> _Table | None:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        table = {}
+        for line in lines:
+            word, zipf, gap, raw = line.split("\t")
+            table[word] = (float(zipf), float(gap), raw)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None  # missing or damaged: rebuilt
+    return table if table else None
+
+
+def _write_table(path: Path, table: _Table) -> None:
+    """Write atomically (a reader never sees half a table); a read-only disk only costs speed."""
+    text = "".join(f"{w}\t{z!r}\t{g!r}\t{raw}\n" for w, (z, g, raw) in table.items())
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-wordfacts-", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+        for old in path.parent.glob("wordfacts-*.tsv"):
+            if old != path:  # a table of an older wordfreq or format
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def is_proper_adjective(word: str) -> bool:

@@ -182,3 +182,42 @@ def test_near_miss_index_is_built_once_per_entries_tuple() -> None:
     entries = tuple(_entries([{"term": "Novichok", "variants": ["Newbie"]}]))
     assert near_index(entries) is near_index(entries)
     assert near_index(list(entries)) is not near_index(list(entries))
+
+
+def test_word_table_gives_wordfreq_s_own_answers(tmp_path: Path, monkeypatch: Any) -> None:
+    """The cached table of common words answers exactly as wordfreq does, for plain words,
+    compounds, possessives and rare words (built in a fresh cache, then read back)."""
+    import statistics
+
+    from wordfreq import zipf_frequency
+
+    from normalizer import suspects_lex as lex
+
+    def reference(word: str) -> tuple[float, bool]:
+        folded = word.casefold()
+        en = float(zipf_frequency(folded, "en"))
+        others = [zipf_frequency(folded, lang) for lang in lex._OTHER_LANGUAGES]
+        gap = en - statistics.median(others)
+        return en, en >= 3.0 and gap >= 0.75
+
+    monkeypatch.setenv("MTNORM_CACHE_DIR", str(tmp_path))
+    words = ["Silence", "sailor", "Newbie", "Companions", "Putin", "Hong", "the", "Dagger"]
+    words += ["anti-corruption", "so-called", "well-known", "Navalny’s", "don’t", "it's"]
+    words += ["zzqx", "matrosskaya", "sailor-zzqx", "Moscow", "newspaper", "x-ray"]
+    try:
+        for attempt in ("built", "read back"):
+            lex._word_table.cache_clear()
+            lex.zipf_en.cache_clear()
+            lex.name_gap.cache_clear()
+            assert lex._word_table() is not None, attempt
+            for w in words:
+                en, lexical = reference(w)
+                assert lex.is_lexical(w) == lexical, (attempt, w)
+                assert lex.zipf_en_at_least(w, 3.0) == (en >= 3.0), (attempt, w)
+                if en >= 3.0:
+                    assert lex.zipf_en(w) == en, (attempt, w)
+        assert [p.name for p in tmp_path.glob("wordfacts-*")], "the table was not cached"
+    finally:
+        lex._word_table.cache_clear()
+        lex.zipf_en.cache_clear()
+        lex.name_gap.cache_clear()
