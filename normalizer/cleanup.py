@@ -147,11 +147,23 @@ def run_cleanup(
         if not edits:  # nothing applied: the first pass already saw the final text
             break
         fixed = apply_edits(text, edits)
-        more = _settle(fixed, _edited_lines(fixed, edits), settling)
+        more = _settle(fixed, _edited_lines(fixed, edits), _needed(settling, text, edits))
         if not more:
             break
-        edits = _compose(text, edits, select_non_overlapping(more)[0])
+        edits = _compose(text, edits, select_non_overlapping(more)[0], fixed)
     return [*edits, *suggestions]
+
+
+def _needed(
+    rules: list[tuple[CleanupRule, Mapping[str, Any]]], text: str, edits: list[Edit]
+) -> list[tuple[CleanupRule, Mapping[str, Any]]]:
+    """``rules`` less quotes when the fixed text cannot hold a foreign quotation mark: one
+    would come from the original text or from an edit's new text."""
+    if cleanup_quotes.has_foreign_marks(text) or any(
+        cleanup_quotes.has_foreign_marks(e.new) for e in edits
+    ):
+        return rules
+    return [(rule, opts) for rule, opts in rules if rule.name != "quotes"]
 
 
 def _settle(
@@ -202,10 +214,11 @@ def _edited_lines(fixed: str, edits: list[Edit]) -> list[tuple[int, int]]:
     return lines
 
 
-def _compose(text: str, first: list[Edit], second: list[Edit]) -> list[Edit]:
+def _compose(text: str, first: list[Edit], second: list[Edit], mid: str) -> list[Edit]:
     """Edits on ``text`` equal to applying ``first`` and then ``second`` (on the result).
 
-    Spans are taken in the coordinates of the intermediate text; a second edit touching a first
+    ``mid`` is ``first`` applied to ``text``, the text ``second`` was found in. Spans are taken
+    in the coordinates of that intermediate text; a second edit touching a first
     edit's new text joins it into one edit (keeping the first edit's rule), others map back
     through the length changes before them.
     """
@@ -223,7 +236,6 @@ def _compose(text: str, first: list[Edit], second: list[Edit]) -> list[Edit]:
             clusters[-1].append(span)
         else:
             clusters.append([span])
-    mid = apply_edits(text, first)
     return [_merge(text, mid, first, cluster) for cluster in clusters]
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import heapq
 import itertools
 import re
 from collections.abc import Iterator, Mapping
@@ -12,6 +11,7 @@ from typing import Any
 
 import regex
 
+from .cleanup_text import has_any, non_ascii_chars, utf8_of
 from .edits import Edit, Suggestion
 from .errors import ConfigError, Problem
 
@@ -24,6 +24,9 @@ _LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 _BAD_SPAN = 8
 # Line breaks of str.splitlines that are not line breaks for these rules.
 _ODD_BREAKS = re.compile("[\v\f\x1c-\x1e\x85\u2028\u2029]")
+_ODD_BREAKS_UTF8 = re.compile(  # a class first: the scan skips ahead in C
+    rb"[\v\f\x1c-\x1e\xc2\xe2](?:(?<=[\v\f\x1c-\x1e])|(?<=\xc2)\x85|(?<=\xe2)\x80[\xa8\xa9])"
+)
 _FTFY_SEGMENT = 1_000_000  # ftfy's max_decode_length: longer lines are fixed in pieces
 
 
@@ -87,30 +90,30 @@ def _changed_spans(old: str, new: str) -> Iterator[tuple[int, int, str]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _mojibake_triggers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _mojibake_trigger() -> re.Pattern[str]:
     """Where ftfy's badness heuristic could match: every match holds one of these.
 
-    Each alternative of ``ftfy.badness.BADNESS_RE`` needs a character of the first pattern
-    (chosen per alternative as its rarest position), or is one of the three-letter Cyrillic or
-    Greek sequences of the second. Curly quotes, the apostrophe, Greek and Cyrillic letters, which
-    ordinary text is full of, are not triggers on their own, so ftfy (slow per line) runs only
-    on lines that have a trigger. Two patterns, as each alone is one class ``re`` skips to in C.
+    Each alternative of ``ftfy.badness.BADNESS_RE`` needs a character of ``single`` (chosen per
+    alternative as its rarest position), or is one of the three-letter Cyrillic or Greek
+    sequences "[ВГРС] punctuation [ВГРС]", "[ΒΓΞΟ] punctuation [ΒΓΞΟ]". Curly quotes, the
+    apostrophe, Greek and Cyrillic letters, which ordinary text is full of, are not triggers on
+    their own, so ftfy (slow per line) runs only on lines that have a trigger.
     """
     from ftfy.badness import MOJIBAKE_CATEGORIES as cats
 
     classes = ("c1", "bad", "upper_accented", "lower_accented", "currency", "numeric", "box", "law")
     punct = cats["start_punctuation"] + cats["end_punctuation"]
-    return (
-        re.compile("[" + "".join(cats[c] for c in classes) + "°µÙØЂ]"),
-        re.compile(f"[ВГРСΒΓΞΟ](?=[{punct}][ВГРСΒΓΞΟ])"),  # (a superset of the two)
-    )
+    single = "".join(cats[c] for c in classes) + "°µÙØЂ"
+    capitals = "ВГРСΒΓΞΟ"  # (a superset of the two sequences)
+    # One class first (``re`` skips ahead to it in C), then which kind of trigger it was.
+    return re.compile(f"[{single}{capitals}](?:(?<=[{single}])|(?=[{punct}][{capitals}]))")
 
 
-def _trigger_positions(text: str) -> Iterator[int]:
-    single, sequence = _mojibake_triggers()
-    return heapq.merge(
-        (m.start() for m in single.finditer(text)), (m.start() for m in sequence.finditer(text))
-    )
+@functools.lru_cache(maxsize=1)
+def _mojibake_trigger_char() -> re.Pattern[str]:
+    """The first character of a trigger (the class that starts ``_mojibake_trigger``)."""
+    pattern = _mojibake_trigger().pattern
+    return re.compile(pattern[: pattern.index("](?:") + 1])
 
 
 def _suspect_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -125,7 +128,8 @@ def _suspect_lines(text: str) -> Iterator[tuple[int, str]]:
     has_cr = "\r" in text  # else searching for "\r" would scan to the end for every line
     start = end = -1  # the line of the previous trigger
     taken = -1  # start of the last line yielded
-    for at in _trigger_positions(text):
+    for hit in _mojibake_trigger().finditer(text):
+        at = hit.start()
         if at >= end:  # a new line: find its bounds (once per line, not per trigger)
             start, end = _line_bounds(text, at, has_cr)
         if start == taken:
@@ -159,6 +163,9 @@ def mojibake(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
     """
     if text.isascii():
         return  # ASCII cannot be mojibake; skip even the prefilter
+    alphabet = non_ascii_chars(text)
+    if alphabet is not None and not any(map(_mojibake_trigger_char().match, alphabet)):
+        return  # no character that could start a trigger
     import ftfy
 
     config = _ftfy_config()
@@ -226,15 +233,24 @@ def _repeats(keys: list[str], nonblank: list[int], window: int) -> list[int]:
     return found
 
 
+def _odd_breaks(text: str) -> bool:
+    if text.isascii():
+        return _ODD_BREAKS.search(text) is not None
+    data = utf8_of(text)  # memchr for each ASCII one, the shared alphabet for the others
+    return any(c in data for c in (b"\v", b"\f", b"\x1c", b"\x1d", b"\x1e")) or has_any(
+        text, "\x85\u2028\u2029", _ODD_BREAKS_UTF8
+    )
+
+
 def _split_lines(text: str) -> list[str]:
     """The lines of ``text`` as :func:`_lines` gives them (without breaks), split in C."""
-    if _ODD_BREAKS.search(text):  # str.splitlines also breaks at these; _lines does not
+    if _odd_breaks(text):  # str.splitlines also breaks at these; _lines does not
         return [line for _, line in _lines(text)]
     return text.splitlines()
 
 
 def _line_offsets(text: str, lines: list[str]) -> list[int]:
     """Offset in ``text`` of each line of :func:`_split_lines`."""
-    if _ODD_BREAKS.search(text):
+    if _odd_breaks(text):
         return [offset for offset, _ in _lines(text)]
     return [0, *itertools.accumulate(map(len, text.splitlines(keepends=True)))][: len(lines)]

@@ -9,6 +9,7 @@ from typing import Any
 
 import regex
 
+from .cleanup_text import non_ascii_chars, text_facts, utf8_of
 from .edits import Candidate, Edit, Suggestion
 
 __all__ = [
@@ -59,6 +60,11 @@ LATIN_BLOCKS = (
 NOT_LETTER = "\\s!-@\\[-`{-~\u00a0-\u00a9\u00ab-\u00b4\u00b6-\u00b9\u00bb-\u00bf\u2000-\u206f"
 NOT_NUMBER = f"\\sA-Za-z{CYRILLIC_BLOCKS}!-/:-@\\[-`{{-~"
 _ANY_CYRILLIC = re.compile(f"[{CYRILLIC_BLOCKS}]")
+# The lead bytes of CYRILLIC_BLOCKS in UTF-8 (a superset): "is there any?" is asked of the bytes.
+_ANY_CYRILLIC_UTF8 = re.compile(
+    rb"[\xd0-\xd4\xe1\xe2\xea\xef\xf0](?:(?<=[\xd0-\xd4])|(?<=\xe1)[\xb2\xb4\xb5]"
+    rb"|(?<=\xe2)\xb7|(?<=\xea)[\x99\x9a]|(?<=\xef)\xb8|(?<=\xf0)\x9e[\x80-\x82])"
+)
 _LATIN_RUN = re.compile(f"[{LATIN_BLOCKS}]+")
 # A run of Cyrillic glued to something that may be a letter or mark: part of a mixed word.
 # One scan for both findings of mixed-script: a Cyrillic "х" between numbers (group "x"), and
@@ -101,8 +107,8 @@ def mixed_script(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
     letters could all go either way follows its majority, then the document's. A Cyrillic "х"
     between digits ("105х195", a mattress size) becomes the Latin "x". Safe.
     """
-    if text.isascii():
-        return
+    if not _has_cyrillic(text):
+        return  # both kinds of finding need a Cyrillic letter
     dimensions: list[Edit] = []
     words: list[Edit] = []
     # Settling runs this rule on single lines: the document's tie-break comes with the options.
@@ -110,7 +116,7 @@ def mixed_script(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
         lambda: document_latin_of(text)
     )
     done = -1  # end of the last word looked at (a word may hold several Cyrillic runs)
-    for hit in _MIXED_CANDIDATE.finditer(text):
+    for hit in _mixed_candidates(text):
         if hit["x"] is not None and (found := _dimension_edit(text, hit.start())):
             dimensions += found  # (a failed candidate, as in "Âх0", may still be in a word)
         elif hit.start() >= done:
@@ -122,6 +128,19 @@ def mixed_script(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
                     words += _mixed_word_edits(word.group(), word.start(), document_latin)
     yield from dimensions
     yield from words
+
+
+def _mixed_candidates(text: str) -> Iterator[re.Match[str]]:
+    """``_MIXED_CANDIDATE.finditer(text)``, tried only at the Cyrillic letters when known."""
+    offsets = _cyrillic_offsets(text)
+    if offsets is None:
+        yield from _MIXED_CANDIDATE.finditer(text)
+        return
+    after = 0
+    for at in offsets:
+        if at >= after and (hit := _MIXED_CANDIDATE.match(text, at)) is not None:
+            after = hit.end()
+            yield hit
 
 
 def _dimension_edit(text: str, at: int) -> list[Edit]:
@@ -183,7 +202,7 @@ def untranslated(text: str, options: Mapping[str, Any]) -> Iterator[Suggestion]:
     default 0.5, of its letters): that is a Russian document. Report only, never applied.
     """
     ratio = float(options.get("max_cyrillic_ratio", 0.5))
-    starts = [] if text.isascii() else _cyrillic_unless_mostly(text, ratio)
+    starts = _cyrillic_unless_mostly(text, ratio) if _has_cyrillic(text) else []
     if not starts:
         return
     from .translit import suggest_name  # imported here: pymorphy3 loads on first use only
@@ -207,6 +226,28 @@ def untranslated(text: str, options: Mapping[str, Any]) -> Iterator[Suggestion]:
         )  # fmt: skip
 
 
+def _has_cyrillic(text: str) -> bool:
+    """Whether ``text`` may hold a Cyrillic letter (a character of CYRILLIC_BLOCKS)."""
+    if text.isascii():
+        return False
+    alphabet = non_ascii_chars(text)
+    if alphabet is not None:
+        return any(map(_ANY_CYRILLIC.match, alphabet))
+    return _ANY_CYRILLIC_UTF8.search(utf8_of(text)) is not None
+
+
+def _cyrillic_offsets(text: str) -> list[int] | None:
+    """Offsets of the characters of CYRILLIC_BLOCKS, shared by the two rules; None for a text
+    that is not mostly ASCII (too many to list: scan it instead)."""
+    if non_ascii_chars(text) is None:
+        return None
+    facts = text_facts(text)
+    if "cyrillic" not in facts:
+        facts["cyrillic"] = [m.start() for m in _ANY_CYRILLIC.finditer(text)]
+    offsets: list[int] = facts["cyrillic"]
+    return offsets
+
+
 def _share(cyrillic: int, latin: int) -> float:
     return cyrillic / (latin + cyrillic) if latin + cyrillic else 0.0
 
@@ -219,13 +260,17 @@ def _cyrillic_unless_mostly(text: str, ratio: float) -> list[int]:
     bounds a script from below, the rarer script's characters bound it from above, and the
     share only grows with Cyrillic and shrinks with Latin.
     """
-    latin_low, cyrillic_low = text.count(_FREQUENT_LATIN), text.count(_FREQUENT_CYRILLIC)
+    data = utf8_of(text)
+    latin_low = data.count(_FREQUENT_LATIN.encode())
+    cyrillic_low = data.count(_FREQUENT_CYRILLIC.encode())
     if cyrillic_low > latin_low:  # looks Russian: the Latin runs are few
         latin_high = sum(map(len, _LATIN_RUN.findall(text)))
         if _share(cyrillic_low, latin_high) > ratio or _mostly_cyrillic(text, ratio):
             return []
         return [m.start() for m in _ANY_CYRILLIC.finditer(text)]
-    starts = [m.start() for m in _ANY_CYRILLIC.finditer(text)]
+    starts = _cyrillic_offsets(text)
+    if starts is None:
+        starts = [m.start() for m in _ANY_CYRILLIC.finditer(text)]
     if starts and _share(len(starts), latin_low) > ratio and _mostly_cyrillic(text, ratio):
         return []
     return starts

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import html.entities
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -19,12 +20,95 @@ import regex
 
 from .edits import Edit
 
-__all__ = ["entities", "punctuation", "space_before_is_wrong", "spacing"]
+__all__ = [
+    "entities",
+    "has_any",
+    "non_ascii_chars",
+    "punctuation",
+    "space_before_is_wrong",
+    "spacing",
+    "text_facts",
+    "utf8_of",
+]
 
 # Horizontal white space other than tab (tabs align columns; we leave them alone).
 _HSPACE = "[ \u00a0\u2000-\u200a\u202f\u205f]"
 _HSPACE_CHARS = frozenset(" \u00a0\u202f\u205f" + "".join(map(chr, range(0x2000, 0x200B))))
-_ODD_HSPACE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f]")
+# The same in UTF-8: bytes patterns scan several times faster than ``re`` on a non-ASCII str.
+_ODD_HSPACE_CHARS = "".join(sorted(_HSPACE_CHARS - {" "}))
+_ODD_HSPACE_UTF8 = re.compile(rb"\xc2\xa0|\xe2\x80[\x80-\x8a\xaf]|\xe2\x81\x9f")
+# Punctuation first (a class, so the scan skips ahead in C), then which space came before it.
+_SPACE_THEN_PUNCT_UTF8 = re.compile(
+    rb"[,.;:!?](?:(?<= .)|(?<=\xc2\xa0.)|(?<=\xe2\x80[\x80-\x8a\xaf].)|(?<=\xe2\x81\x9f.))"
+)
+
+
+# Facts about the last long text seen (its UTF-8, its non-ASCII characters, ...): the rules
+# run one after another on the same str object, and each would otherwise scan it again.
+_last_facts: tuple[str, dict[str, Any]] | None = None
+_CACHE_FROM = 4096  # characters; shorter texts (single lines while settling) are not kept
+_UTF8_CHAR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+# Beyond this share of continuation bytes a text is not mostly ASCII: listing its characters
+# would cost more than the scans it saves.
+_ALPHABET_MAX_SHARE = 16
+
+
+def text_facts(text: str) -> dict[str, Any]:
+    """A scratch dict for facts about ``text``, shared by the rules while it stays the same
+    text object (one entry, matched by identity: no hashing of a long text; a race between
+    threads at worst computes a fact twice)."""
+    global _last_facts
+    last = _last_facts
+    if last is not None and last[0] is text:
+        return last[1]
+    facts: dict[str, Any] = {}
+    if len(text) >= _CACHE_FROM:
+        _last_facts = (text, facts)
+    return facts
+
+
+def utf8_of(text: str) -> bytes:
+    """``text`` in UTF-8, encoded once for all the rules that look at the same text.
+
+    Prefilters that only ask "is there any X?" can ask the bytes (``bytes.find`` is memchr).
+    """
+    facts = text_facts(text)
+    if "utf8" not in facts:
+        facts["utf8"] = text.encode("utf-8", "surrogatepass")
+    return facts["utf8"]
+
+
+def non_ascii_chars(text: str) -> frozenset[str] | None:
+    """The distinct non-ASCII characters of ``text`` (one scan of its UTF-8, shared by all
+    rules), or None for a text that is not mostly ASCII (a Russian one), where they cost more
+    than they save. A rule that needs some character can return at once when it is not here."""
+    if text.isascii():
+        return frozenset()
+    facts = text_facts(text)
+    if "alphabet" not in facts:
+        data = utf8_of(text)
+        if (len(data) - len(text)) * _ALPHABET_MAX_SHARE > len(text):
+            facts["alphabet"] = None
+        else:
+            found = set(_UTF8_CHAR.findall(data))
+            facts["alphabet"] = frozenset(c.decode("utf-8", "surrogatepass") for c in found)
+    return facts["alphabet"]
+
+
+def has_any(text: str, chars: str, utf8: re.Pattern[bytes]) -> bool:
+    """Whether ``text`` holds any of the non-ASCII ``chars`` (``utf8``: the same in UTF-8)."""
+    alphabet = non_ascii_chars(text)
+    if alphabet is not None:
+        return not alphabet.isdisjoint(chars)
+    return utf8.search(utf8_of(text)) is not None
+
+
+def _utf8_has(text: str, pattern: re.Pattern[bytes], needle: bytes | None = None) -> bool:
+    """Whether the UTF-8 of ``text`` holds ``needle`` (found with memchr speed) or ``pattern``."""
+    data = utf8_of(text)
+    return (needle is not None and needle in data) or pattern.search(data) is not None
+
+
 _CLOSERS = "\"'”’»›)]}"
 _SENTENCE_PUNCT = ",.;:!?"
 
@@ -187,6 +271,12 @@ def punctuation(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
     "..." or a range "1..10"; it deletes spaces before , . ; : ! ? but not before ellipses,
     emoticons, ".NET"-like names or decimals, nor indentation at a line start. Safe.
     """
+    if not _utf8_has(text, _SPACE_THEN_PUNCT_UTF8):
+        return _doubled_periods(text)
+    return itertools.chain(_spaces_before_punct(text), _doubled_periods(text))
+
+
+def _spaces_before_punct(text: str) -> Iterator[Edit]:
     for at in _space_runs_before_punct(text):
         match = _SPACE_BEFORE.match(text, at)
         if match is not None and space_before_is_wrong(text, match.end()):
@@ -194,6 +284,9 @@ def punctuation(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
                 match.start(), match.end(), match.group(), "", "cleanup/punctuation",
                 "remove space before punctuation",
             )  # fmt: skip
+
+
+def _doubled_periods(text: str) -> Iterator[Edit]:
     if ".." not in text:
         return
     for hit in _TWO_DOTS.finditer(text):
@@ -232,8 +325,8 @@ def spacing(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
     it) or before a no-break-space entity (the entities rule handles it). A run that holds an
     ordinary space becomes one space; a run of no-break spaces becomes one no-break space. Safe.
     """
-    if "  " not in text and (text.isascii() or not _ODD_HSPACE.search(text)):
-        return  # no run of two spaces anywhere (str.find is much faster than any regex)
+    if b"  " not in utf8_of(text) and not has_any(text, _ODD_HSPACE_CHARS, _ODD_HSPACE_UTF8):
+        return  # no run of two spaces anywhere
     for hit in _SPACE_RUN_CANDIDATE.finditer(text):
         match = _SPACE_RUN.match(text, hit.start())
         if match is None:
