@@ -73,11 +73,13 @@ def _generated_text(size: int) -> str:
 
 def synthetic_entries(n: int) -> tuple[Entry, ...]:
     """``n`` entries: variants are 1-3 capitalized wordfreq words, terms are distinct made-up
-    transliterations (a glossary of MT renderings of Russian names)."""
+    transliterations (a glossary of MT renderings of Russian names). The words come from ranks
+    1,000-30,000 of English: the thousand commonest ("the", "however") are function words no
+    glossary lists as a rendering of a name."""
     from wordfreq import top_n_list
 
     rng = random.Random(7)
-    words = [w for w in top_n_list("en", 30000) if w.isalpha() and len(w) > 2]
+    words = [w for w in top_n_list("en", 30000)[1000:] if w.isalpha() and len(w) > 2]
     syllables = ["ka", "ro", "vo", "sk", "ya", "ti", "sha", "no", "vi", "chi", "ze", "lo", "mi"]
     out = []
     for i in range(n):

@@ -46,6 +46,7 @@ __all__ = [
     "sentence_spans",
     "sentences",
     "tokens",
+    "tokens_from",
     "zipf_en",
     "zipf_en_at_least",
 ]
@@ -122,6 +123,16 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """The words of ``text[start:end]`` with offsets into ``text``."""
     stop = len(text) if end is None else end
     return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, stop)]
+
+
+def tokens_from(text: str, start: int, end: int, count: int) -> list[Token]:
+    """Up to ``count`` words of ``text[start:end]`` from ``start`` (a word's start)."""
+    out = []
+    for m in TOKEN.finditer(text, start, end):
+        out.append(Token(m.start(), m.end(), m.group()))
+        if len(out) >= count:
+            break
+    return out
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

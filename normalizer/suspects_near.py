@@ -17,13 +17,14 @@ import regex
 from .align import Alignment
 from .edits import Candidate
 from .glossary_model import Entry
-from .suspects_lex import TOKEN, Sentence, SentenceTable, is_lexical
+from .suspects_lex import TOKEN, SentenceTable, Token, is_lexical, tokens_from
 from .suspects_signals import Hit
 
 __all__ = ["NearIndex", "edit_distance", "near_index", "near_miss_hits", "source_term_hits"]
 
 _CYR_WORD = regex.compile(r"\p{Cyrillic}+")
 _QUOTES = ("«", "“", '"', "„")
+_WORD_CHAR = regex.compile(r"[\p{L}\p{M}\p{N}]")
 _QUOTE_MARK = regex.compile(r"[«“\"„]")
 _INFLECTION = regex.compile(r"(?:['’]s|['’]|es|s)$")
 # Indexes of the variants of a glossary, kept for the last few entry tuples a Normalizer passes.
@@ -92,6 +93,7 @@ class NearIndex:
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         self.variants: list[_Variant] = []
+        self.max_words = 0
         self._by_stem: dict[str, list[tuple[int, int]]] = {}
         # deletion neighbourhoods of variant words, one table per allowed edit count (1, 2)
         self._by_deletion: tuple[dict[str, list[tuple[int, int]]], ...] = ({}, {})
@@ -107,6 +109,7 @@ class NearIndex:
 
     def _add(self, v: _Variant) -> None:
         self.variants.append(v)
+        self.max_words = max(self.max_words, len(v.words))
         for p, word in enumerate(v.words):
             self._by_stem.setdefault(_stem(word), []).append((v.order, p))
             if v.allowed:
@@ -220,13 +223,13 @@ def near_miss_hits(text: str, table: SentenceTable, entries: Sequence[Entry]) ->
         return []
     found: list[tuple[int, int, int, Hit]] = []
     for k, opening in sorted(_openings(text, table, index).items()):
-        s = table.sentence(k)
-        folded = [t.text.casefold() for t in s.tokens]
-        looked = [index.lookup(word) for word in folded]
-        for i, t in enumerate(s.tokens):
-            if t.start in opening:
-                hits = _window_hits(text, s, i, folded, looked, index)
-                found.extend((v.order, k, i, h) for v, h in hits)
+        span = table.spans[k]
+        for start in sorted(opening):
+            # only the few words a variant could cover are read, not the whole sentence
+            toks = tokens_from(text, start, span[1], index.max_words)
+            not_first = table.past_first_word(k, start)
+            for v, hit in _window_hits(text, span, toks, index, not_first):
+                found.append((v.order, k, start, hit))
     # glossary order, then text order: the order the hits had when every variant was scanned
     return [hit for *_, hit in sorted(found, key=lambda f: f[:3])]
 
@@ -246,41 +249,54 @@ def _openings(text: str, table: SentenceTable, index: NearIndex) -> dict[int, se
         match = cache.get(folded) or index.lookup(folded)
         if match.single or match.opens:
             k = table.index_of(start)
-            if k is not None:
+            if k is not None and _token_start(text, table.spans[k][0], start):
                 out.setdefault(k, set()).add(start)
     return out
 
 
+def _token_start(text: str, sentence_start: int, offset: int) -> bool:
+    """Whether a word found at ``offset`` opens a token, not the part after a hyphen or an
+    apostrophe inside one ("anti-Kremlin")."""
+    if offset - 2 < sentence_start or text[offset - 1] not in "-'’":
+        return True
+    return not _WORD_CHAR.match(text, offset - 2)
+
+
 def _window_hits(
-    text: str,
-    s: Sentence,
-    i: int,
-    folded: Sequence[str],
-    looked: Sequence[_TokenMatch],
-    index: NearIndex,
+    text: str, span: tuple[int, int], toks: Sequence[Token], index: NearIndex, not_first: bool
 ) -> list[tuple[_Variant, Hit]]:
-    """The near-misses whose window opens at token ``i``."""
-    match = looked[i]
-    cands = list(match.single)
-    if match.opens and i + 1 < len(looked):
-        cands.extend(index.variants[o] for o in sorted(match.opens & looked[i + 1].second))
+    """The near-misses whose window opens at ``toks[0]`` (``not_first``: past the sentence's
+    first word)."""
+    folded = [t.text.casefold() for t in toks]
+    looked = [index.lookup(word) for word in folded]
+    cands = list(looked[0].single)
+    if looked[0].opens and len(looked) > 1:
+        cands.extend(index.variants[o] for o in sorted(looked[0].opens & looked[1].second))
     out = []
     for v in cands:
         n = len(v.words)
-        if i + n > len(folded) or any((v.order, p) not in looked[i + p].pairs for p in range(2, n)):
+        if n > len(folded) or any((v.order, p) not in looked[p].pairs for p in range(2, n)):
             continue
-        hit = _near_window(text, s, i, folded, v)
+        hit = _near_window(text, span, toks, folded, v, not_first)
         if hit is not None:
             out.append((v, hit))
     return out
 
 
-def _near_window(text: str, s: Sentence, i: int, folded: Sequence[str], v: _Variant) -> Hit | None:
-    """The hit for the window of ``len(v.words)`` tokens from token ``i``, if it is a near-miss."""
+def _near_window(
+    text: str,
+    span: tuple[int, int],
+    toks: Sequence[Token],
+    folded: Sequence[str],
+    v: _Variant,
+    not_first: bool,
+) -> Hit | None:
+    """The hit for the window of ``len(v.words)`` tokens from ``toks[0]`` in the sentence
+    ``span``, if it is a near-miss."""
     n = len(v.words)
-    if i + n > len(folded):
+    if n > len(folded):
         return None
-    window = list(folded[i : i + n])
+    window = list(folded[:n])
     vwords = list(v.words)
     if abs(len(" ".join(window)) - len(v.variant)) > 3 or not _is_near(window, vwords):
         return None
@@ -291,19 +307,18 @@ def _near_window(text: str, s: Sentence, i: int, folded: Sequence[str], v: _Vari
         or edit_distance(" ".join(window), " ".join(term), 2) <= 2
     ):
         return None  # a (mis-inflected) rendering of the correct term
-    toks = s.tokens
-    first = toks[i]
+    first = toks[0]
     quoted = text[first.start - 1 : first.start] in _QUOTES
     if not (quoted or first.capitalized):
         return None  # lower-case words are not names (and are never looked at: see _openings)
     # A common word is only suspect where it is used as a name: capitalized or quoted.
-    if all(is_lexical(w) for w in window) and not (quoted or first.capitalized and i > 0):
+    if all(is_lexical(w) for w in window) and not (quoted or first.capitalized and not_first):
         return None
-    if not _context_holds(v.entry, text[s.start : s.end]):
+    if not _context_holds(v.entry, text[span[0] : span[1]]):
         return None
     reason = f"near-miss of the glossary variant '{v.variant}' ({v.entry.rule_id})"
     cand = (Candidate(v.entry.term, 0.9, "glossary"),)
-    return Hit(first.start, toks[i + n - 1].end, "suspect/near-miss", 0.75, reason, cand)
+    return Hit(first.start, toks[n - 1].end, "suspect/near-miss", 0.75, reason, cand)
 
 
 @functools.lru_cache(maxsize=1)

@@ -145,7 +145,7 @@ def _brute_near_misses(text: str, entries: list[Entry]) -> list[tuple[int, int, 
         for s in sents:
             folded = [t.text.casefold() for t in s.tokens]
             for i in range(len(folded)):
-                hit = _near_window(text, s, i, folded, v)
+                hit = _near_window(text, (s.start, s.end), s.tokens[i:], folded[i:], v, i > 0)
                 if hit is not None:
                     found.append((hit.start, hit.end, hit.reason))
     return found
@@ -156,17 +156,19 @@ _WORDS = st.sampled_from(["sailor", "sailors", "silence", "silense", "newbie", "
 
 @settings(max_examples=80, deadline=None)
 @given(
-    st.lists(st.tuples(_WORDS, st.booleans()), max_size=12),
+    st.lists(st.tuples(_WORDS, st.booleans(), st.sampled_from([" ", "-", ", "])), max_size=12),
     st.lists(st.lists(_WORDS, min_size=1, max_size=3), min_size=1, max_size=4),
 )
 def test_near_miss_index_finds_what_brute_force_finds(
-    words: list[tuple[str, bool]], variants: list[list[str]]
+    words: list[tuple[str, bool, str]], variants: list[list[str]]
 ) -> None:
     from normalizer.suspects_lex import SentenceTable
     from normalizer.suspects_near import near_miss_hits
 
     quote = {0: "", 1: "«", 2: '"'}  # some words quoted: quoted words are names too
-    text = "The " + " ".join(quote[len(w) % 3] + (w.title() if cap else w) for w, cap in words)
+    text = "The" + "".join(
+        sep + quote[len(w) % 3] + (w.title() if cap else w) for w, cap, sep in words
+    )
     text += "."
     entries = [
         Entry(term="Zzq", id=f"v{i}", glossary="t", variants=(" ".join(v).title(),))
@@ -221,3 +223,19 @@ def test_word_table_gives_wordfreq_s_own_answers(tmp_path: Path, monkeypatch: An
         lex._word_table.cache_clear()
         lex.zipf_en.cache_clear()
         lex.name_gap.cache_clear()
+
+
+def test_near_miss_opens_only_at_whole_words() -> None:
+    from normalizer.suspects_lex import SentenceTable
+    from normalizer.suspects_near import near_miss_hits
+
+    entries = [Entry(term="Zzq", id="v0", glossary="t", variants=("Silence",))]
+    for text, want in (
+        ("The Silense is here.", ["Silense"]),
+        ("The «silense» is here.", ["silense"]),
+        ("The sailor-Silense is here.", []),  # part of the word "sailor-Silense"
+        ("The sailor’Silense is here.", []),
+        ("The silense is here.", []),  # lower case: not a name
+    ):
+        hits = near_miss_hits(text, SentenceTable(text), entries)
+        assert [text[h.start : h.end] for h in hits] == want, text
