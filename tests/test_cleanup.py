@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import array
 import pickle
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+import regex
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from normalizer import cleanup, cleanup_lines, cleanup_quotes, cleanup_script, cleanup_text
 from normalizer.cleanup import RULES, CleanupRule, default_rules, run_cleanup
 from normalizer.edits import Edit, Suggestion, apply_edits, select_non_overlapping
 from normalizer.errors import ConfigError
@@ -216,3 +220,147 @@ def test_demetr_tokenized_spacing_mostly_restored() -> None:
     # Measured 78/100; the rest need clitic and hyphen detokenization ("today 's", "ex - husband"),
     # which is not a cleanup rule's job.
     assert restored >= 75, restored
+
+
+# --- prefilters: the cheap scans must find every place the exact patterns can match ------------
+
+
+@pytest.fixture(scope="module")
+def every_char() -> str:
+    """Every code point (surrogates included), as one string."""
+    return array.array("I", range(0x110000)).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _members(pattern: str, text: str, module: Any = re) -> set[str]:
+    return set(module.findall(pattern, text))
+
+
+def test_script_prefilter_classes_are_sound(every_char: str) -> None:
+    cyrillic = _members(r"\p{Script=Cyrillic}", every_char, regex)
+    latin = _members(r"\p{Script=Latin}", every_char, regex)
+    blocks = _members(f"[{cleanup_script.CYRILLIC_BLOCKS}]", every_char)
+    assert cyrillic <= blocks and not blocks & latin
+    assert latin <= _members(f"[{cleanup_script.LATIN_BLOCKS}]", every_char)
+    letters_marks = _members(r"[\p{L}\p{M}]", every_char, regex)
+    assert not _members(f"[{cleanup_script.NOT_LETTER}]", every_char) & letters_marks
+    numbers = _members(r"\p{N}", every_char, regex)
+    assert not _members(f"[{cleanup_script.NOT_NUMBER}]", every_char) & numbers
+    assert {"e"} <= latin and {"о"} <= cyrillic  # the letters counted for lower bounds
+    probe = cleanup_script._ANY_CYRILLIC_UTF8
+    assert all(probe.search(c.encode("utf-8", "surrogatepass")) for c in blocks)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "chars"),
+    [
+        (cleanup_text._ODD_HSPACE_UTF8, cleanup_text._ODD_HSPACE_CHARS),
+        (cleanup_quotes._ANY_FOREIGN_UTF8, "«»‹›„‚"),
+        (cleanup_lines._ODD_BREAKS_UTF8, "\v\f\x1c\x1d\x1e\x85\u2028\u2029"),
+    ],
+)
+def test_utf8_probes_find_their_characters(pattern: re.Pattern[bytes], chars: str) -> None:
+    for char in chars:
+        assert pattern.search(b"ab" + char.encode() + b"cd"), repr(char)
+    assert not pattern.search("plain “text” – ’ é Москва".encode())
+
+
+def _ftfy_alphabet() -> list[str]:
+    from ftfy.badness import MOJIBAKE_CATEGORIES
+
+    chars = set("abcxyzABC .,?!\n\t°µ×ÂÃÎÐØÙàâó√≈‚ÄвЂГўВРСΒΓΞΟβā€Œœ²³")
+    for spec in MOJIBAKE_CATEGORIES.values():
+        for m in re.finditer(r"(.)-(.)|(.)", spec, re.S):
+            if m[3]:
+                chars.add(m[3])
+            else:
+                chars.update(map(chr, range(ord(m[1]), ord(m[2]) + 1)))
+    return sorted(chars)
+
+
+FTFY_CHARS = _ftfy_alphabet()
+NOT_TRIGGERS = [c for c in FTFY_CHARS if not cleanup_lines._mojibake_trigger_char().match(c)]
+
+
+# Characters of the badness alternatives that need two or three specific characters in a row.
+DENSE = "ВГРСΒΓΞΟ°µ«»“”‘¢£€ÂÃÎÐ \xa0×²³ØÙàÄâó√≈‚вЂўŒœa"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["В°В", "Β°Γ", "ВµС", "С«Р", "Ã ", "x Ã ", "вЂ", "ГўВЂВ™x", "×²", "√±", "Ã\xa0", "Œ.", "É°"],
+)
+def test_badness_examples_hold_a_trigger(text: str) -> None:
+    from ftfy.badness import BADNESS_RE
+
+    assert BADNESS_RE.search(text) and cleanup_lines._mojibake_trigger().search(text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet=st.sampled_from(FTFY_CHARS), max_size=9),
+        st.text(alphabet=st.sampled_from(DENSE), max_size=6),
+    )
+)
+def test_every_badness_match_holds_a_mojibake_trigger(text: str) -> None:
+    from ftfy.badness import BADNESS_RE
+
+    if BADNESS_RE.search(text):
+        assert cleanup_lines._mojibake_trigger().search(text), text
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(NOT_TRIGGERS + list("ВГРСΒΓΞΟ«»“”")), max_size=9))
+def test_text_without_triggers_never_looks_bad(text: str) -> None:
+    from ftfy.badness import BADNESS_RE
+
+    if not cleanup_lines._mojibake_trigger().search(text):
+        assert not BADNESS_RE.search(text), text
+
+
+# --- settling on edited lines gives what settling on the whole text gave ------------------------
+
+
+def _settle_everywhere(text: str, names: list[str]) -> list[Edit]:
+    """The reference: rerun every fix rule on the whole fixed text until nothing changes."""
+    rules = [(r, o) for r, o in cleanup._resolve(names, None)]
+    first = [f for r, o in rules for f in r.func(text, o)]
+    edits, _ = select_non_overlapping(f for f in first if isinstance(f, Edit))
+    for _ in range(cleanup._MAX_PASSES):
+        if not edits:
+            break
+        fixed = apply_edits(text, edits)
+        more = [f for r, o in rules if not r.reports_only for f in r.func(fixed, o)]
+        more = [f for f in more if isinstance(f, Edit)]
+        if not more:
+            break
+        edits = cleanup._compose(text, edits, select_non_overlapping(more)[0], fixed)
+    return edits
+
+
+CLEAN = "Navalny's allies held talks with EU politicians on Monday.\n" * 80  # > 4096 characters
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS, st.booleans())
+def test_settling_by_lines_matches_settling_everywhere(text: str, long: bool) -> None:
+    text = CLEAN + text + "\n" + CLEAN if long else text  # long: the shared per-text facts
+    names = [n for n, r in RULES.items() if r.default == "fix"]
+    edits = [f for f in run_cleanup(text, names) if isinstance(f, Edit)]
+    assert edits == _settle_everywhere(text, names)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CafÃ© &laquo;Newbie&raquo;",  # mojibake, then its new text holds entities, then quotes
+        "store. .\nnext",  # the space goes, then the doubled period
+        "a&#1072;b x &#x5b;«y»",  # an entity makes a mixed-script word
+    ],
+)
+def test_cascades_settle_like_the_reference(text: str) -> None:
+    names = [n for n, r in RULES.items() if r.default == "fix"]
+    for padded in (text, CLEAN + text + "\n" + CLEAN):
+        edits = [f for f in run_cleanup(padded, names) if isinstance(f, Edit)]
+        assert edits == _settle_everywhere(padded, names)
+        assert apply_edits(padded, edits) != padded
