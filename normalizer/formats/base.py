@@ -13,6 +13,7 @@ that crosses that join is reported, never applied, so markup is never broken.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ __all__ = [
     "Piece",
     "Segment",
     "SegmentBuilder",
+    "add_escaped",
     "MappedSpan",
     "identity",
     "line_starts",
@@ -195,3 +197,21 @@ def location(text: str, offset: int) -> tuple[int, int]:
     starts = line_starts(text)
     line = bisect.bisect_right(starts, offset) - 1
     return line + 1, offset - starts[line] + 1
+
+
+def add_escaped(
+    builder: SegmentBuilder,
+    text: str,
+    start: int,
+    end: int,
+    escape: re.Pattern[str],
+    unescape: Callable[[str], str],
+) -> None:
+    """Add ``text[start:end]`` of a quoted string: characters verbatim, each ``escape`` match
+    as one atomic decoded piece (an edit may replace it whole, never cut into it)."""
+    pos = start
+    for esc in escape.finditer(text, start, end):
+        builder.verbatim(pos, esc.start())
+        builder.decoded(esc.start(), esc.end(), unescape(esc.group()))
+        pos = esc.end()
+    builder.verbatim(pos, end)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from ..errors import InputError, Problem
-from .base import Segment, SegmentBuilder
+from .base import Segment, SegmentBuilder, add_escaped
 
 __all__ = ["escape_json", "escape_json_ascii", "segments"]
 
@@ -99,12 +99,7 @@ def _unescape(seq: str) -> str:
 
 def _segment(text: str, start: int, end: int) -> Segment:
     builder = SegmentBuilder(text)
-    pos = start
-    for esc in _ESCAPE.finditer(text, start, end):
-        builder.verbatim(pos, esc.start())
-        builder.decoded(esc.start(), esc.end(), _unescape(esc.group()))
-        pos = esc.end()
-    builder.verbatim(pos, end)
+    add_escaped(builder, text, start, end, _ESCAPE, _unescape)
     # keep the writer's style: a string that escapes non-ASCII gets its replacements escaped too
     ascii_only = bool(_NON_ASCII_ESCAPE.search(text, start, end)) and text[start:end].isascii()
     return builder.build(encode=escape_json_ascii if ascii_only else escape_json)

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..errors import InputError, Problem
-from .base import Segment, SegmentBuilder
+from .base import Segment, SegmentBuilder, add_escaped
 
 __all__ = ["escape_po", "segments"]
 
@@ -105,12 +105,7 @@ def _entries(text: str) -> Iterator[_Entry]:
 def _build(text: str, parts: list[tuple[int, int]], builder: SegmentBuilder) -> None:
     """Add the decoded string parts to ``builder``: characters verbatim, escapes atomic."""
     for start, end in parts:
-        pos = start
-        for esc in _ESCAPE.finditer(text, start, end):
-            builder.verbatim(pos, esc.start())
-            builder.decoded(esc.start(), esc.end(), _unescape(esc.group()))
-            pos = esc.end()
-        builder.verbatim(pos, end)
+        add_escaped(builder, text, start, end, _ESCAPE, _unescape)
 
 
 def _decoded(text: str, parts: list[tuple[int, int]]) -> str:
