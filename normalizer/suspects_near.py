@@ -17,13 +17,14 @@ import regex
 from .align import Alignment
 from .edits import Candidate
 from .glossary_model import Entry
-from .suspects_lex import TOKEN, SentenceTable, Token, is_lexical, tokens_from
+from .suspects_lex import TOKEN, SentenceTable, is_lexical
 from .suspects_signals import Hit
 
 __all__ = ["NearIndex", "edit_distance", "near_index", "near_miss_hits", "source_term_hits"]
 
 _CYR_WORD = regex.compile(r"\p{Cyrillic}+")
 _QUOTES = ("«", "“", '"', "„")
+_Word = tuple[int, int, str]  # start, end, text
 _WORD_CHAR = regex.compile(r"[\p{L}\p{M}\p{N}]")
 _QUOTE_MARK = regex.compile(r"[«“\"„]")
 _INFLECTION = regex.compile(r"(?:['’]s|['’]|es|s)$")
@@ -97,7 +98,8 @@ class NearIndex:
         self._by_stem: dict[str, list[tuple[int, int]]] = {}
         # deletion neighbourhoods of variant words, one table per allowed edit count (1, 2)
         self._by_deletion: tuple[dict[str, list[tuple[int, int]]], ...] = ({}, {})
-        self._by_token: dict[str, tuple[tuple[_Variant, ...], frozenset[tuple[int, int]]]] = {}
+        self._by_token: dict[str, _TokenMatch] = {}
+        self._by_window: dict[tuple[str, ...], tuple[_Variant, ...]] = {}
         for entry in entries:
             term = tuple(entry.term.casefold().split())
             for variant in entry.variants:
@@ -116,6 +118,32 @@ class NearIndex:
                 table = self._by_deletion[v.allowed - 1]
                 for d in _deletions(word, v.allowed):
                     table.setdefault(d, []).append((v.order, p))
+
+    def near_variants(self, folded: tuple[str, ...]) -> tuple[_Variant, ...]:
+        """The variants that the window opening ``folded`` (the next words, case-folded) is a
+        near-miss of, in glossary order (cached per window)."""
+        found = self._by_window.get(folded)
+        if found is None:
+            looked = [self.lookup(word) for word in folded]
+            cands = list(looked[0].single)
+            if looked[0].opens and len(looked) > 1:
+                cands.extend(self.variants[o] for o in looked[0].opens & looked[1].second)
+            found = tuple(
+                sorted(
+                    (
+                        v
+                        for v in cands
+                        if len(v.words) <= len(folded)
+                        and all((v.order, p) in looked[p].pairs for p in range(2, len(v.words)))
+                        and _near(folded[: len(v.words)], v)
+                    ),
+                    key=lambda v: v.order,
+                )
+            )
+            if len(self._by_window) > 200_000:
+                self._by_window.clear()
+            self._by_window[folded] = found
+        return found
 
     def _word_near(self, token: str, order: int, position: int) -> bool:
         v = self.variants[order]
@@ -226,10 +254,12 @@ def near_miss_hits(text: str, table: SentenceTable, entries: Sequence[Entry]) ->
         span = table.spans[k]
         for start in sorted(opening):
             # only the few words a variant could cover are read, not the whole sentence
-            toks = tokens_from(text, start, span[1], index.max_words)
+            words = _words_from(text, start, span[1], index.max_words)
             not_first = table.past_first_word(k, start)
-            for v, hit in _window_hits(text, span, toks, index, not_first):
-                found.append((v.order, k, start, hit))
+            for v in index.near_variants(tuple(w[2].casefold() for w in words)):
+                hit = _in_context(text, span, words, v, not_first)
+                if hit is not None:
+                    found.append((v.order, k, start, hit))
     # glossary order, then text order: the order the hits had when every variant was scanned
     return [hit for *_, hit in sorted(found, key=lambda f: f[:3])]
 
@@ -262,63 +292,66 @@ def _token_start(text: str, sentence_start: int, offset: int) -> bool:
     return not _WORD_CHAR.match(text, offset - 2)
 
 
-def _window_hits(
-    text: str, span: tuple[int, int], toks: Sequence[Token], index: NearIndex, not_first: bool
-) -> list[tuple[_Variant, Hit]]:
-    """The near-misses whose window opens at ``toks[0]`` (``not_first``: past the sentence's
-    first word)."""
-    folded = [t.text.casefold() for t in toks]
-    looked = [index.lookup(word) for word in folded]
-    cands = list(looked[0].single)
-    if looked[0].opens and len(looked) > 1:
-        cands.extend(index.variants[o] for o in sorted(looked[0].opens & looked[1].second))
+def _words_from(text: str, start: int, end: int, count: int) -> list[_Word]:
+    """Up to ``count`` (start, end, text) words of ``text[start:end]`` from ``start``."""
     out = []
-    for v in cands:
-        n = len(v.words)
-        if n > len(folded) or any((v.order, p) not in looked[p].pairs for p in range(2, n)):
-            continue
-        hit = _near_window(text, span, toks, folded, v, not_first)
-        if hit is not None:
-            out.append((v, hit))
+    for m in TOKEN.finditer(text, start, end):
+        out.append((m.start(), m.end(), m.group()))
+        if len(out) >= count:
+            break
     return out
 
 
-def _near_window(
-    text: str,
-    span: tuple[int, int],
-    toks: Sequence[Token],
-    folded: Sequence[str],
-    v: _Variant,
-    not_first: bool,
-) -> Hit | None:
-    """The hit for the window of ``len(v.words)`` tokens from ``toks[0]`` in the sentence
-    ``span``, if it is a near-miss."""
-    n = len(v.words)
-    if n > len(folded):
-        return None
-    window = list(folded[:n])
-    vwords = list(v.words)
-    if abs(len(" ".join(window)) - len(v.variant)) > 3 or not _is_near(window, vwords):
-        return None
+def _near(window: tuple[str, ...], v: _Variant) -> bool:
+    """Whether the folded ``window`` (as many words as ``v``) is a near-miss of the variant and
+    not a (mis-inflected) rendering of the entry's term."""
+    words = list(window)
+    if abs(len(" ".join(words)) - len(v.variant)) > 3 or not _is_near(words, list(v.words)):
+        return False
     term = list(v.term)
-    if (
-        window == term
-        or _stems_alike(window, term)
-        or edit_distance(" ".join(window), " ".join(term), 2) <= 2
-    ):
-        return None  # a (mis-inflected) rendering of the correct term
-    first = toks[0]
-    quoted = text[first.start - 1 : first.start] in _QUOTES
-    if not (quoted or first.capitalized):
+    return not (
+        words == term
+        or _stems_alike(words, term)
+        or edit_distance(" ".join(words), " ".join(term), 2) <= 2
+    )
+
+
+def _in_context(
+    text: str, span: tuple[int, int], words: Sequence[_Word], v: _Variant, not_first: bool
+) -> Hit | None:
+    """The hit for a near-miss of ``v`` at ``words`` in the sentence ``span``, unless the words
+    are not used as a name there or the entry's context fails (``not_first``: the window is past
+    the sentence's first word)."""
+    start, _, first = words[0]
+    quoted = text[start - 1 : start] in _QUOTES
+    capitalized = first[:1].isupper()
+    if not (quoted or capitalized):
         return None  # lower-case words are not names (and are never looked at: see _openings)
     # A common word is only suspect where it is used as a name: capitalized or quoted.
-    if all(is_lexical(w) for w in window) and not (quoted or first.capitalized and not_first):
+    n = len(v.words)
+    lexical = all(is_lexical(w[2].casefold()) for w in words[:n])
+    if lexical and not (quoted or capitalized and not_first):
         return None
     if not _context_holds(v.entry, text[span[0] : span[1]]):
         return None
     reason = f"near-miss of the glossary variant '{v.variant}' ({v.entry.rule_id})"
     cand = (Candidate(v.entry.term, 0.9, "glossary"),)
-    return Hit(first.start, toks[n - 1].end, "suspect/near-miss", 0.75, reason, cand)
+    return Hit(start, words[n - 1][1], "suspect/near-miss", 0.75, reason, cand)
+
+
+def _near_window(
+    text: str,
+    span: tuple[int, int],
+    words: Sequence[_Word],
+    v: _Variant,
+    not_first: bool,
+) -> Hit | None:
+    """The hit for the window of ``len(v.words)`` words from ``words[0]``, if it is a near-miss
+    in context (the index finds the same, faster)."""
+    n = len(v.words)
+    if n > len(words) or not _near(tuple(w[2].casefold() for w in words[:n]), v):
+        return None
+    return _in_context(text, span, words, v, not_first)
 
 
 @functools.lru_cache(maxsize=1)

@@ -145,7 +145,8 @@ def _brute_near_misses(text: str, entries: list[Entry]) -> list[tuple[int, int, 
         for s in sents:
             folded = [t.text.casefold() for t in s.tokens]
             for i in range(len(folded)):
-                hit = _near_window(text, (s.start, s.end), s.tokens[i:], folded[i:], v, i > 0)
+                words = [(t.start, t.end, t.text) for t in s.tokens[i:]]
+                hit = _near_window(text, (s.start, s.end), words, v, i > 0)
                 if hit is not None:
                     found.append((hit.start, hit.end, hit.reason))
     return found
