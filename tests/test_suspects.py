@@ -240,3 +240,23 @@ def test_near_miss_opens_only_at_whole_words() -> None:
     ):
         hits = near_miss_hits(text, SentenceTable(text), entries)
         assert [text[h.start : h.end] for h in hits] == want, text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(" \t\n\r.!?…»“\"')]ab")), max_size=40))
+def test_sentence_split_is_the_lookbehind_split(text: str) -> None:
+    """The split matches sentence marks rather than looking behind for them (faster): same
+    sentences as the lookbehind pattern it replaced."""
+    import regex
+
+    from normalizer.suspects_lex import sentence_spans
+
+    end = regex.compile(r"(?<=[.!?…][»“”\"')\]]?)[ \t]+(?=\S)|\r?\n")
+    want, pos = [], 0
+    for m in end.finditer(text):
+        if m.start() > pos:
+            want.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        want.append((pos, len(text)))
+    assert sentence_spans(text) == want
