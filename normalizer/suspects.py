@@ -151,28 +151,38 @@ def _gated(text: str, table: SentenceTable) -> dict[str, list[Sentence]]:
 
 
 def _capital_gates(text: str, table: SentenceTable, want: Callable[[int, str], None]) -> None:
-    """A calque needs two capitalized plain common words next to each other (maybe joined by a
-    connector), both past the sentence's first word; a word next to a type noun one such word
-    ("plain"); a designator a capital letter past the first word after a space or hyphen, not an
-    abbreviation ("U.S.")."""
-    prev: tuple[int, int, bool] = (-1, -1, False)  # start, end and plainness of the last capital
+    """A calque needs a run of capitalized words (spaces or a connector between, no designator)
+    all plain common words, two or more past the sentence's first word (:func:`_close_run`); a
+    word next to a type noun one plain word past the first ("plain"); a designator a capital
+    letter past the first word after a space or hyphen, not an abbreviation ("U.S.")."""
+    run: list[tuple[int, bool, bool]] = []  # (start, plain, past the first word) of each capital
+    prev: tuple[int, int | None] = (-1, None)  # end and sentence of the previous capital
     for start, end, word in table.capitals():
         is_plain, designator = _kind(word)
-        if is_plain or designator:
-            k = table.index_of(start)
-            past = k is not None and table.past_first_word(k, start)
-            if past and designator and text[start - 1 : start] in (" ", "-"):
-                if text[end : end + 1] != ".":
-                    want(start, "designator")
-            if k is not None and past and is_plain:
-                want(start, "plain")
-                if (
-                    prev[2]
-                    and _adjacent(text, prev[1], start)
-                    and table.past_first_word(k, prev[0])
-                ):
-                    want(start, "calque")
-        prev = (start, end, is_plain)
+        k = table.index_of(start)
+        past = k is not None and table.past_first_word(k, start)
+        if past and designator and text[start - 1 : start] in (" ", "-"):
+            if text[end : end + 1] != ".":
+                want(start, "designator")
+        if past and is_plain:
+            want(start, "plain")
+        joins = run and prev[1] == k and _adjacent(text, prev[0], start)
+        if designator or k is None or not joins:
+            _close_run(run, want)
+            run = []
+        if not designator and k is not None:
+            run.append((start, is_plain, past))
+        prev = (end, k)
+    _close_run(run, want)
+
+
+def _close_run(run: Sequence[tuple[int, bool, bool]], want: Callable[[int, str], None]) -> None:
+    """Its sentence may hold a calque if the run, or the run without its first word (a run that
+    opens a sentence or a part of it loses that word), is two or more plain words."""
+    for words in (run, run[1:]):
+        if len(words) >= 2 and all(plain and past for _, plain, past in words):
+            want(words[0][0], "calque")
+            return
 
 
 def _adjacent(text: str, end: int, start: int) -> bool:

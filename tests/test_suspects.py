@@ -260,3 +260,85 @@ def test_sentence_split_is_the_lookbehind_split(text: str) -> None:
     if pos < len(text):
         want.append((pos, len(text)))
     assert sentence_spans(text) == want
+
+
+def _all_sentence_hits(text: str) -> list[Any]:
+    """Every target detector over every sentence: what the gates must not change."""
+    from normalizer import suspects_signals as sig
+    from normalizer.suspects_lex import sentences
+
+    sents = sentences(text)
+    return [
+        *sig.quoted_hits(text),
+        *sig.plain_quoted_hits(text, sents),
+        *sig.calque_hits(text, sents),
+        *sig.credit_hits(text),
+        *sig.designator_hits(text, sents),
+        *sig.type_noun_hits(text, sents),
+        *sig.group_name_hits(text, sents),
+    ]
+
+
+def _gated_hits(text: str) -> list[Any]:
+    from normalizer.suspects import _target_hits
+    from normalizer.suspects_lex import SentenceTable
+
+    return _target_hits(text, SentenceTable(text))
+
+
+def test_gates_keep_every_hit_on_real_text() -> None:
+    texts = [(ROOT / "examples" / "navalny-mt.txt").read_text(encoding="utf-8")]
+    texts += [c["input"] for c in CASES]
+    texts += [
+        "Russia approved the Satellite V, a vaccine. The U.S. did not.",
+        "the satellite V vaccine - and the Dagger II missile; Companions of Navalny said",
+        'the newspaper "New Newspaper" and the Sailor of Silence Times: Sailor Silence',
+    ]
+    wmt = ROOT.parent / "shared" / "external" / "wmt22-general-ru-en"
+    for f in sorted(wmt.glob("generaltest2022.ru-en.hyp.*.en"))[:2]:
+        texts.append(f.read_text(encoding="utf-8")[:150_000])
+    for text in texts:
+        assert _gated_hits(text) == _all_sentence_hits(text)
+
+
+_PIECES = st.sampled_from(
+    [
+        "Sailor",
+        "Silence",
+        "Newbie",
+        "Dagger",
+        "V",
+        "II",
+        "U.S.",
+        "of",
+        "the",
+        "Moscow",
+        "said",
+        "newspaper",
+        "missile",
+        "Companions",
+        "Navalny",
+        "anti-Kremlin",
+        "«",
+        "»",
+        '"',
+        "“",
+        "”",
+        ": ",
+        " - ",
+        ". ",
+        ", ",
+        "\n",
+        "The",
+        "New",
+        "Russia",
+        "State",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_PIECES, st.sampled_from([" ", "", "  "])), max_size=25))
+def test_gates_keep_every_hit(pieces: list[tuple[str, str]]) -> None:
+    text = "".join(p + sep for p, sep in pieces)
+    assert _gated_hits(text) == _all_sentence_hits(text)
