@@ -214,13 +214,15 @@ def _edited_lines(fixed: str, edits: list[Edit]) -> list[tuple[int, int]]:
     return lines
 
 
-def _compose(text: str, first: list[Edit], second: list[Edit], mid: str) -> list[Edit]:
+def _compose(
+    text: str, first: list[Edit], second: list[Edit], mid: str | None = None
+) -> list[Edit]:
     """Edits on ``text`` equal to applying ``first`` and then ``second`` (on the result).
 
-    ``mid`` is ``first`` applied to ``text``, the text ``second`` was found in. Spans are taken
-    in the coordinates of that intermediate text; a second edit touching a first
-    edit's new text joins it into one edit (keeping the first edit's rule), others map back
-    through the length changes before them.
+    ``mid`` is ``first`` applied to ``text`` (the text ``second`` was found in; computed when not
+    given). Spans are taken in the coordinates of that intermediate text; a second edit touching
+    a first edit's new text joins it into one edit (keeping the first edit's rule), others map
+    back through the length changes before them.
     """
     spans: list[tuple[int, int, Edit | None, Edit | None]] = []  # (mid start, mid end, 1st, 2nd)
     shift = 0
@@ -236,6 +238,7 @@ def _compose(text: str, first: list[Edit], second: list[Edit], mid: str) -> list
             clusters[-1].append(span)
         else:
             clusters.append([span])
+    mid = apply_edits(text, first) if mid is None else mid
     return [_merge(text, mid, first, cluster) for cluster in clusters]
 
 
