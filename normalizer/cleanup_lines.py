@@ -5,13 +5,14 @@ from __future__ import annotations
 import difflib
 import functools
 import itertools
+import operator
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import regex
 
-from .cleanup_text import has_any, non_ascii_chars, utf8_of
+from .cleanup_text import has_any, non_ascii_chars, rare_offsets, utf8_of
 from .edits import Edit, Suggestion
 from .errors import ConfigError, Problem
 
@@ -27,6 +28,7 @@ _ODD_BREAKS = re.compile("[\v\f\x1c-\x1e\x85\u2028\u2029]")
 _ODD_BREAKS_UTF8 = re.compile(  # a class first: the scan skips ahead in C
     rb"[\v\f\x1c-\x1e\xc2\xe2](?:(?<=[\v\f\x1c-\x1e])|(?<=\xc2)\x85|(?<=\xe2)\x80[\xa8\xa9])"
 )
+_SHIFTED_UP_TO = 16  # windows up to this size are checked by shifted comparison
 _FTFY_SEGMENT = 1_000_000  # ftfy's max_decode_length: longer lines are fixed in pieces
 
 
@@ -128,8 +130,7 @@ def _suspect_lines(text: str) -> Iterator[tuple[int, str]]:
     has_cr = "\r" in text  # else searching for "\r" would scan to the end for every line
     start = end = -1  # the line of the previous trigger
     taken = -1  # start of the last line yielded
-    for hit in _mojibake_trigger().finditer(text):
-        at = hit.start()
+    for at in _trigger_offsets(text):
         if at >= end:  # a new line: find its bounds (once per line, not per trigger)
             start, end = _line_bounds(text, at, has_cr)
         if start == taken:
@@ -139,6 +140,15 @@ def _suspect_lines(text: str) -> Iterator[tuple[int, str]]:
         if near or anchored or "\x80" <= text[at] <= "\x9f" or end - start > _FTFY_SEGMENT:
             taken = start
             yield start, text[start:end]
+
+
+def _trigger_offsets(text: str) -> Iterator[int]:
+    """Where ``_mojibake_trigger`` matches: tried only at the rare characters when known."""
+    trigger = _mojibake_trigger()
+    rare = rare_offsets(text)
+    if rare is None:
+        return (m.start() for m in trigger.finditer(text))
+    return (at for at in rare if trigger.match(text, at))
 
 
 def _line_bounds(text: str, at: int, has_cr: bool) -> tuple[int, int]:
@@ -222,15 +232,21 @@ def repeated_line(text: str, options: Mapping[str, Any]) -> Iterator[Suggestion]
 
 def _repeats(keys: list[str], nonblank: list[int], window: int) -> list[int]:
     """Ranks (among non-blank lines) of lines equal to one of the ``window`` before them."""
+    ranked = [keys[i] for i in nonblank]
+    if window <= _SHIFTED_UP_TO:  # compare the list with itself shifted by 1..window, in C
+        found: set[int] = set()
+        for shift in range(1, window + 1):
+            same = map(operator.eq, ranked[shift:], ranked)
+            found.update(itertools.compress(range(shift, len(ranked)), same))
+        return sorted(found)
     last: dict[str, int] = {}
-    found: list[int] = []
-    for rank, index in enumerate(nonblank):
-        key = keys[index]
+    repeats: list[int] = []
+    for rank, key in enumerate(ranked):
         before = last.get(key)
         if before is not None and rank - before <= window:
-            found.append(rank)
+            repeats.append(rank)
         last[key] = rank
-    return found
+    return repeats
 
 
 def _odd_breaks(text: str) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 
 import regex
 
-from .cleanup_text import non_ascii_chars, text_facts, utf8_of
+from .cleanup_text import non_ascii_chars, rare_offsets, text_facts, utf8_of
 from .edits import Candidate, Edit, Suggestion
 
 __all__ = [
@@ -237,13 +237,16 @@ def _has_cyrillic(text: str) -> bool:
 
 
 def _cyrillic_offsets(text: str) -> list[int] | None:
-    """Offsets of the characters of CYRILLIC_BLOCKS, shared by the two rules; None for a text
-    that is not mostly ASCII (too many to list: scan it instead)."""
-    if non_ascii_chars(text) is None:
+    """Offsets of the characters of CYRILLIC_BLOCKS, from the scan all rules share; None for a
+    text that is not mostly ASCII (too many to list: scan it instead)."""
+    rare = rare_offsets(text)
+    if rare is None:
         return None
     facts = text_facts(text)
     if "cyrillic" not in facts:
-        facts["cyrillic"] = [m.start() for m in _ANY_CYRILLIC.finditer(text)]
+        alphabet = non_ascii_chars(text) or frozenset()
+        cyrillic = {c for c in alphabet if _ANY_CYRILLIC.match(c)}
+        facts["cyrillic"] = [at for at in rare if text[at] in cyrillic] if cyrillic else []
     offsets: list[int] = facts["cyrillic"]
     return offsets
 
@@ -256,11 +259,16 @@ def _cyrillic_unless_mostly(text: str, ratio: float) -> list[int]:
     """Offsets of the characters of Cyrillic blocks in ``text``; none if Cyrillic letters are
     more than ``ratio`` of its letters (exactly as counted with ``regex``).
 
-    Usually decided from bounds that cost little: a frequent letter counted with ``str.count``
-    bounds a script from below, the rarer script's characters bound it from above, and the
-    share only grows with Cyrillic and shrinks with Latin.
+    Usually decided from bounds that cost little: a frequent letter counted with ``bytes.count``
+    bounds a script from below, the characters of its blocks bound it from above, and the share
+    only grows with Cyrillic and shrinks with Latin.
     """
     data = utf8_of(text)
+    offsets = _cyrillic_offsets(text)
+    if offsets is not None:  # a mostly ASCII text: its Cyrillic letters are few
+        if offsets and _share(len(offsets), _latin_low(data, len(offsets), ratio)) > ratio:
+            return [] if _mostly_cyrillic(text, ratio) else offsets
+        return offsets
     latin_low = data.count(_FREQUENT_LATIN.encode())
     cyrillic_low = data.count(_FREQUENT_CYRILLIC.encode())
     if cyrillic_low > latin_low:  # looks Russian: the Latin runs are few
@@ -268,12 +276,19 @@ def _cyrillic_unless_mostly(text: str, ratio: float) -> list[int]:
         if _share(cyrillic_low, latin_high) > ratio or _mostly_cyrillic(text, ratio):
             return []
         return [m.start() for m in _ANY_CYRILLIC.finditer(text)]
-    starts = _cyrillic_offsets(text)
-    if starts is None:
-        starts = [m.start() for m in _ANY_CYRILLIC.finditer(text)]
+    starts = [m.start() for m in _ANY_CYRILLIC.finditer(text)]
     if starts and _share(len(starts), latin_low) > ratio and _mostly_cyrillic(text, ratio):
         return []
     return starts
+
+
+def _latin_low(data: bytes, cyrillic_high: int, ratio: float) -> int:
+    """A lower bound of the Latin letters: the frequent letter counted in the first 64 KB, or
+    everywhere when that does not settle the share."""
+    head = data.count(_FREQUENT_LATIN.encode(), 0, 1 << 16)
+    if _share(cyrillic_high, head) <= ratio:
+        return head
+    return data.count(_FREQUENT_LATIN.encode())
 
 
 def _mostly_cyrillic(text: str, ratio: float) -> bool:

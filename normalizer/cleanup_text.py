@@ -21,10 +21,12 @@ import regex
 from .edits import Edit
 
 __all__ = [
+    "COMMON_NON_ASCII",
     "entities",
     "has_any",
     "non_ascii_chars",
     "punctuation",
+    "rare_offsets",
     "space_before_is_wrong",
     "spacing",
     "text_facts",
@@ -48,6 +50,10 @@ _SPACE_THEN_PUNCT_UTF8 = re.compile(
 _last_facts: tuple[str, dict[str, Any]] | None = None
 _CACHE_FROM = 4096  # characters; shorter texts (single lines while settling) are not kept
 _UTF8_CHAR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+# Non-ASCII characters found in most English text and looked for by no rule on their own.
+COMMON_NON_ASCII = "‘’“”–—…"
+_COMMON_SET = frozenset(COMMON_NON_ASCII)
+_RARE = re.compile(f"[^\\x00-\\x7f{COMMON_NON_ASCII}]")
 # Beyond this share of continuation bytes a text is not mostly ASCII: listing its characters
 # would cost more than the scans it saves.
 _ALPHABET_MAX_SHARE = 16
@@ -93,6 +99,22 @@ def non_ascii_chars(text: str) -> frozenset[str] | None:
             found = set(_UTF8_CHAR.findall(data))
             facts["alphabet"] = frozenset(c.decode("utf-8", "surrogatepass") for c in found)
     return facts["alphabet"]
+
+
+def rare_offsets(text: str) -> list[int] | None:
+    """Offsets of the non-ASCII characters of ``text`` other than ``COMMON_NON_ASCII``, found
+    in one scan that all rules share (they filter it for what they look for); None for a text
+    that is not mostly ASCII (see :func:`non_ascii_chars`)."""
+    alphabet = non_ascii_chars(text)
+    if alphabet is None:
+        return None
+    if alphabet <= _COMMON_SET:
+        return []  # nothing rare: no scan at all
+    facts = text_facts(text)
+    if "rare" not in facts:
+        facts["rare"] = [m.start() for m in _RARE.finditer(text)]
+    offsets: list[int] = facts["rare"]
+    return offsets
 
 
 def has_any(text: str, chars: str, utf8: re.Pattern[bytes]) -> bool:
@@ -259,7 +281,7 @@ def space_before_is_wrong(text: str, index: int) -> bool:
 _SPACE_BEFORE = regex.compile(rf"(?<=[^\s]){_HSPACE}+(?=[{_SENTENCE_PUNCT}])")
 # Cheap prefilters (module ``re``): where the exact patterns above can match at all.
 _PUNCT_AFTER_SPACE = re.compile(f"[{_SENTENCE_PUNCT}](?<={_HSPACE}[{_SENTENCE_PUNCT}])")
-_TWO_DOTS = re.compile(r"\.(?<!\.\.)\.(?!\.)")
+_TWO_DOTS = re.compile(r"\.\.(?!\.)(?<!\.\.\.)")  # a literal first: a fast search in C
 _DOUBLED_PERIOD = regex.compile(r"(?<=[\p{L}\p{N}\"'”’»)\]])\.\.(?!\.)(?=$|[\s\"'”’»)\]])")
 
 

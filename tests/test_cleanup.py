@@ -248,6 +248,10 @@ def test_script_prefilter_classes_are_sound(every_char: str) -> None:
     assert {"e"} <= latin and {"о"} <= cyrillic  # the letters counted for lower bounds
     probe = cleanup_script._ANY_CYRILLIC_UTF8
     assert all(probe.search(c.encode("utf-8", "surrogatepass")) for c in blocks)
+    # the shared scan skips these: no rule may look for them on their own
+    common = set(cleanup_text.COMMON_NON_ASCII)
+    assert not common & blocks
+    assert not any(cleanup_lines._mojibake_trigger_char().match(c) for c in common)
 
 
 @pytest.mark.parametrize(
@@ -339,6 +343,27 @@ def _settle_everywhere(text: str, names: list[str]) -> list[Edit]:
 
 
 CLEAN = "Navalny's allies held talks with EU politicians on Monday.\n" * 80  # > 4096 characters
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(["a", "b", "", "  a", "x y z", "* * *"]), max_size=40),
+    st.integers(1, 20),
+)
+def test_repeated_line_window(lines: list[str], window: int) -> None:
+    text = "\n".join(lines)
+    found = run_cleanup(text, ["repeated-line"], {"cleanup/repeated-line": {"window": window}})
+    recent: list[tuple[str, int]] = []  # the definition: (key, line number) of recent lines
+    expected = []
+    for number, line in enumerate(lines, start=1):
+        key = line.strip()
+        if not key:
+            continue
+        earlier = next((n for k, n in recent if k == key), None)
+        if earlier is not None and len(regex.findall(r"\p{L}", key)) >= 3:
+            expected.append((key, f"line repeats line {earlier}"))
+        recent = [*recent, (key, number)][-window:]
+    assert [(f.text, f.message) for f in found] == expected
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
