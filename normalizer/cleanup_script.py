@@ -115,14 +115,15 @@ def mixed_script(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
     document_latin = options.get("_document_latin") or functools.cache(
         lambda: document_latin_of(text)
     )
-    done = -1  # end of the last word looked at (a word may hold several Cyrillic runs)
+    done = 0  # end of the words looked at so far (a word may hold several Cyrillic runs)
     for hit in _mixed_candidates(text):
         if hit["x"] is not None and (found := _dimension_edit(text, hit.start())):
             dimensions += found  # (a failed candidate, as in "Âх0", may still be in a word)
-        elif hit.start() >= done:
+        elif hit.end() > done:
             start, end = _word_around(text, hit.start(), hit.end())
-            done = end
             # the run may hold characters that are not letters (U+0482 "҂"): split as _WORD
+            # does; words before `done` (a word boundary) were looked at for an earlier run
+            start, done = max(start, done), end
             for word in _WORD.finditer(text, start, end):
                 if not word.group().isascii():
                     words += _mixed_word_edits(word.group(), word.start(), document_latin)

@@ -49,10 +49,8 @@ _SPACE_THEN_PUNCT_UTF8 = re.compile(
 # run one after another on the same str object, and each would otherwise scan it again.
 _last_facts: tuple[str, dict[str, Any]] | None = None
 _CACHE_FROM = 4096  # characters; shorter texts (single lines while settling) are not kept
-_UTF8_CHAR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 # Non-ASCII characters found in most English text and looked for by no rule on their own.
 COMMON_NON_ASCII = "‘’“”–—…"
-_COMMON_SET = frozenset(COMMON_NON_ASCII)
 _RARE = re.compile(f"[^\\x00-\\x7f{COMMON_NON_ASCII}]")
 # Beyond this share of continuation bytes a text is not mostly ASCII: listing its characters
 # would cost more than the scans it saves.
@@ -85,35 +83,34 @@ def utf8_of(text: str) -> bytes:
 
 
 def non_ascii_chars(text: str) -> frozenset[str] | None:
-    """The distinct non-ASCII characters of ``text`` (one scan of its UTF-8, shared by all
-    rules), or None for a text that is not mostly ASCII (a Russian one), where they cost more
-    than they save. A rule that needs some character can return at once when it is not here."""
-    if text.isascii():
-        return frozenset()
+    """The distinct non-ASCII characters of ``text`` other than ``COMMON_NON_ASCII`` (which
+    no rule looks for on its own), or None for a text that is not mostly ASCII (a Russian one),
+    where listing them costs more than it saves. A rule that needs some character can return at
+    once when it is not here."""
+    rare = rare_offsets(text)
+    if rare is None:
+        return None
     facts = text_facts(text)
     if "alphabet" not in facts:
-        data = utf8_of(text)
-        if (len(data) - len(text)) * _ALPHABET_MAX_SHARE > len(text):
-            facts["alphabet"] = None
-        else:
-            found = set(_UTF8_CHAR.findall(data))
-            facts["alphabet"] = frozenset(c.decode("utf-8", "surrogatepass") for c in found)
-    return facts["alphabet"]
+        facts["alphabet"] = frozenset(map(text.__getitem__, rare))
+    alphabet: frozenset[str] = facts["alphabet"]
+    return alphabet
 
 
 def rare_offsets(text: str) -> list[int] | None:
     """Offsets of the non-ASCII characters of ``text`` other than ``COMMON_NON_ASCII``, found
     in one scan that all rules share (they filter it for what they look for); None for a text
-    that is not mostly ASCII (see :func:`non_ascii_chars`)."""
-    alphabet = non_ascii_chars(text)
-    if alphabet is None:
-        return None
-    if alphabet <= _COMMON_SET:
-        return []  # nothing rare: no scan at all
+    that is not mostly ASCII (more than one continuation byte in 16 characters)."""
+    if text.isascii():
+        return []
     facts = text_facts(text)
     if "rare" not in facts:
-        facts["rare"] = [m.start() for m in _RARE.finditer(text)]
-    offsets: list[int] = facts["rare"]
+        extra_bytes = len(utf8_of(text)) - len(text)
+        if extra_bytes * _ALPHABET_MAX_SHARE > len(text):
+            facts["rare"] = None
+        else:
+            facts["rare"] = [m.start() for m in _RARE.finditer(text)]
+    offsets: list[int] | None = facts["rare"]
     return offsets
 
 

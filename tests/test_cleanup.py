@@ -252,6 +252,7 @@ def test_script_prefilter_classes_are_sound(every_char: str) -> None:
     common = set(cleanup_text.COMMON_NON_ASCII)
     assert not common & blocks
     assert not any(cleanup_lines._mojibake_trigger_char().match(c) for c in common)
+    assert not common & set("«»‹›„‚\x85\u2028\u2029" + cleanup_text._ODD_HSPACE_CHARS)
 
 
 @pytest.mark.parametrize(
