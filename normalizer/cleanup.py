@@ -22,7 +22,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import cleanup_lines, cleanup_quotes, cleanup_script, cleanup_text
-from .edits import Edit, Suggestion, apply_edits, select_non_overlapping
+from .edits import Edit, Suggestion, apply_edits, compose_edits, select_non_overlapping
 from .errors import ConfigError, Problem
 
 __all__ = ["RULES", "CleanupRule", "Finding", "default_rules", "run_cleanup"]
@@ -150,7 +150,7 @@ def run_cleanup(
         more = _settle(fixed, _edited_lines(fixed, edits), _needed(settling, text, edits))
         if not more:
             break
-        edits = _compose(text, edits, select_non_overlapping(more)[0], fixed)
+        edits = compose_edits(text, edits, select_non_overlapping(more)[0], fixed)
     return [*edits, *suggestions]
 
 
@@ -185,7 +185,7 @@ def _settle(
         if rule.name == "mixed-script":  # its tie-break counts letters of the whole document
             opts = {**opts, "_document_latin": document_latin}
         for lo, hi in lines:
-            more += [_shifted(f, lo) for f in rule.func(fixed[lo:hi], opts) if isinstance(f, Edit)]
+            more += [f.shifted(lo) for f in rule.func(fixed[lo:hi], opts) if isinstance(f, Edit)]
     return more
 
 
@@ -212,62 +212,3 @@ def _edited_lines(fixed: str, edits: list[Edit]) -> list[tuple[int, int]]:
         found = breaks.search(fixed, max(end, lines[-1][1] if lines else 0))
         lines.append((lo, found.start() if found else len(fixed)))
     return lines
-
-
-def _compose(
-    text: str, first: list[Edit], second: list[Edit], mid: str | None = None
-) -> list[Edit]:
-    """Edits on ``text`` equal to applying ``first`` and then ``second`` (on the result).
-
-    ``mid`` is ``first`` applied to ``text`` (the text ``second`` was found in; computed when not
-    given). Spans are taken in the coordinates of that intermediate text; a second edit touching
-    a first edit's new text joins it into one edit (keeping the first edit's rule), others map
-    back through the length changes before them.
-    """
-    spans: list[tuple[int, int, Edit | None, Edit | None]] = []  # (mid start, mid end, 1st, 2nd)
-    shift = 0
-    for e in first:
-        start = e.start + shift
-        spans.append((start, start + len(e.new), e, None))
-        shift += len(e.new) - len(e.old)
-    spans += [(e.start, e.end, None, e) for e in second]
-    spans.sort(key=lambda s: (s[0], s[1]))
-    clusters: list[list[tuple[int, int, Edit | None, Edit | None]]] = []
-    for span in spans:
-        if clusters and span[0] <= max(s[1] for s in clusters[-1]):
-            clusters[-1].append(span)
-        else:
-            clusters.append([span])
-    mid = apply_edits(text, first) if mid is None else mid
-    return [_merge(text, mid, first, cluster) for cluster in clusters]
-
-
-def _to_original(first: list[Edit], mid: int) -> int:
-    """Map an intermediate-text offset back to ``text`` (an offset at a first edit's new-text
-    start maps to its start, at its new-text end to its end; deletions map to their end)."""
-    shift = 0
-    for e in first:
-        if e.start + shift + len(e.new) > mid:
-            break
-        shift += len(e.new) - len(e.old)
-    return mid - shift
-
-
-def _merge(
-    text: str, mid: str, first: list[Edit], cluster: list[tuple[int, int, Any, Any]]
-) -> Edit:
-    """One edit on ``text`` for a cluster of touching first/second-pass spans."""
-    lo = min(s[0] for s in cluster)
-    hi = max(s[1] for s in cluster)
-    firsts: list[Edit] = [s[2] for s in cluster if s[2] is not None]
-    seconds: list[Edit] = [s[3] for s in cluster if s[3] is not None]
-    start = min([e.start for e in firsts] + [_to_original(first, lo)])
-    end = max([e.end for e in firsts] + [_to_original(first, hi)])
-    new = apply_edits(mid[lo:hi], [_shifted(e, -lo) for e in seconds])
-    head = (firsts or seconds)[0]
-    message = "; ".join(dict.fromkeys(e.message for e in [*firsts, *seconds] if e.message))
-    return Edit(start, end, text[start:end], new, head.rule, message, head.safety)
-
-
-def _shifted(e: Edit, by: int) -> Edit:
-    return Edit(e.start + by, e.end + by, e.old, e.new, e.rule, e.message, e.safety)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
     "Candidate",
@@ -17,6 +18,7 @@ __all__ = [
     "Safety",
     "Suggestion",
     "apply_edits",
+    "compose_edits",
     "select_non_overlapping",
 ]
 
@@ -45,6 +47,12 @@ class Edit:
             raise ValueError(f"bad edit span {self.start}:{self.end}")
         if len(self.old) != self.end - self.start:
             raise ValueError(f"edit old text {self.old!r} does not span {self.start}:{self.end}")
+
+    def shifted(self, by: int) -> Edit:
+        """The same edit ``by`` characters later (earlier when negative)."""
+        return Edit(
+            self.start + by, self.end + by, self.old, self.new, self.rule, self.message, self.safety
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,3 +133,58 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
         pos = e.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def compose_edits(
+    text: str, first: list[Edit], second: list[Edit], mid: str | None = None
+) -> list[Edit]:
+    """Edits on ``text`` equal to applying ``first`` and then ``second`` (on the result).
+
+    ``mid`` is ``first`` applied to ``text`` (the text ``second`` was found in; computed when not
+    given). Spans are taken in the coordinates of that intermediate text; a second edit touching
+    a first edit's new text joins it into one edit (keeping the first edit's rule), others map
+    back through the length changes before them.
+    """
+    spans: list[tuple[int, int, Edit | None, Edit | None]] = []  # (mid start, mid end, 1st, 2nd)
+    shift = 0
+    for e in first:
+        start = e.start + shift
+        spans.append((start, start + len(e.new), e, None))
+        shift += len(e.new) - len(e.old)
+    spans += [(e.start, e.end, None, e) for e in second]
+    spans.sort(key=lambda s: (s[0], s[1]))
+    clusters: list[list[tuple[int, int, Edit | None, Edit | None]]] = []
+    for span in spans:
+        if clusters and span[0] <= max(s[1] for s in clusters[-1]):
+            clusters[-1].append(span)
+        else:
+            clusters.append([span])
+    mid = apply_edits(text, first) if mid is None else mid
+    return [_merge(text, mid, first, cluster) for cluster in clusters]
+
+
+def _to_original(first: list[Edit], mid: int) -> int:
+    """Map an intermediate-text offset back to ``text`` (an offset at a first edit's new-text
+    start maps to its start, at its new-text end to its end; deletions map to their end)."""
+    shift = 0
+    for e in first:
+        if e.start + shift + len(e.new) > mid:
+            break
+        shift += len(e.new) - len(e.old)
+    return mid - shift
+
+
+def _merge(
+    text: str, mid: str, first: list[Edit], cluster: list[tuple[int, int, Any, Any]]
+) -> Edit:
+    """One edit on ``text`` for a cluster of touching first/second-pass spans."""
+    lo = min(s[0] for s in cluster)
+    hi = max(s[1] for s in cluster)
+    firsts: list[Edit] = [s[2] for s in cluster if s[2] is not None]
+    seconds: list[Edit] = [s[3] for s in cluster if s[3] is not None]
+    start = min([e.start for e in firsts] + [_to_original(first, lo)])
+    end = max([e.end for e in firsts] + [_to_original(first, hi)])
+    new = apply_edits(mid[lo:hi], [e.shifted(-lo) for e in seconds])
+    head = (firsts or seconds)[0]
+    message = "; ".join(dict.fromkeys(e.message for e in [*firsts, *seconds] if e.message))
+    return Edit(start, end, text[start:end], new, head.rule, message, head.safety)

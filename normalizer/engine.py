@@ -18,7 +18,7 @@ from typing import Any
 
 from .cache import load_glossaries_cached
 from .config import Config, RuleLevels, load_config
-from .edits import Candidate, Edit, Report, Safety, Suggestion, apply_edits
+from .edits import Candidate, Edit, Report, Safety, Suggestion, apply_edits, compose_edits
 from .glossary_model import Entry, Glossary
 from .glossary_rules import GlossaryFinding, GlossaryMatcher
 from .scoring.base import Scorer
@@ -146,8 +146,6 @@ class Normalizer:
             more, _, unsettled = self._findings(apply_edits(text, edits), None, suspects=False)
             if not more:
                 break
-            from .cleanup import _compose as compose_edits  # to edits.py with the cleanup rework
-
             edits = compose_edits(text, edits, more)
         return edits, suggestions
 

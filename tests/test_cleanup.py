@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from normalizer import cleanup, cleanup_lines, cleanup_quotes, cleanup_script, cleanup_text
 from normalizer.cleanup import RULES, CleanupRule, default_rules, run_cleanup
-from normalizer.edits import Edit, Suggestion, apply_edits, select_non_overlapping
+from normalizer.edits import Edit, Suggestion, apply_edits, compose_edits, select_non_overlapping
 from normalizer.errors import ConfigError
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "cleanup.yaml").read_text("utf-8"))
@@ -339,7 +339,7 @@ def _settle_everywhere(text: str, names: list[str]) -> list[Edit]:
         more = [f for f in more if isinstance(f, Edit)]
         if not more:
             break
-        edits = cleanup._compose(text, edits, select_non_overlapping(more)[0], fixed)
+        edits = compose_edits(text, edits, select_non_overlapping(more)[0], fixed)
     return edits
 
 
