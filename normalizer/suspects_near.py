@@ -95,6 +95,7 @@ class NearIndex:
     def __init__(self, entries: Sequence[Entry]) -> None:
         self.variants: list[_Variant] = []
         self.max_words = 0
+        self._longest = 0  # the longest variant word: longer tokens are never within 2 edits
         self._by_stem: dict[str, list[tuple[int, int]]] = {}
         # deletion neighbourhoods of variant words, one table per allowed edit count (1, 2)
         self._by_deletion: tuple[dict[str, list[tuple[int, int]]], ...] = ({}, {})
@@ -112,6 +113,7 @@ class NearIndex:
     def _add(self, v: _Variant) -> None:
         self.variants.append(v)
         self.max_words = max(self.max_words, len(v.words))
+        self._longest = max(self._longest, *(len(w) for w in v.words))
         for p, word in enumerate(v.words):
             self._by_stem.setdefault(_stem(word), []).append((v.order, p))
             if v.allowed:
@@ -159,7 +161,8 @@ class NearIndex:
             pairs = set(self._by_stem.get(_stem(token), ()))
             near: set[tuple[int, int]] = set()
             for depth, table in enumerate(self._by_deletion, 1):
-                if table:
+                # (a 10,000-letter token would have 50 million deletions)
+                if table and len(token) <= self._longest + depth:
                     for d in _deletions(token, depth):
                         near.update(table.get(d, ()))
             # a shared deletion allows up to twice the edits: keep the words really that near

@@ -342,3 +342,16 @@ _PIECES = st.sampled_from(
 def test_gates_keep_every_hit(pieces: list[tuple[str, str]]) -> None:
     text = "".join(p + sep for p, sep in pieces)
     assert _gated_hits(text) == _all_sentence_hits(text)
+
+
+def test_a_huge_word_costs_no_deletion_neighbourhood() -> None:
+    """A 10,000-letter capitalized word is longer than any variant word: no lookup of its
+    (50 million) deletions, which once exhausted the memory."""
+    import time
+
+    entries = _entries([{"term": "Novichok", "variants": ["Newbie", "Sailor Silence"]}])
+    for text in ("İ" * 10000 + " poison Newbies", "The " + "Ab" * 20000 + " Newbies."):
+        started = time.perf_counter()
+        found = find_suspects(text, covered=(), entries=entries)
+        assert time.perf_counter() - started < 5
+        assert [s.text for s in found] == ["Newbies"]
