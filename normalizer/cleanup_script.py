@@ -52,7 +52,7 @@ CYRILLIC_BLOCKS = (
     "\U0001e030-\U0001e08f"
 )
 LATIN_BLOCKS = (
-    "A-Za-z\u00aa\u00ba\u00c0-\u02ff\u1d00-\u1eff\u2071\u207f\u2090-\u209c\u2100-\u218f"
+    "A-Za-z\u00aa\u00ba\u00c0-\u02ff\u1d00-\u1eff\u2071\u207f\u2090-\u209f\u2100-\u218f"
     "\u2c60-\u2c7f\ua720-\ua7ff\uab30-\uab6f\ufb00-\ufb06\uff21-\uff3a\uff41-\uff5a"
     "\U00010780-\U000107bf\U0001df00-\U0001dfff"
 )
