@@ -162,7 +162,9 @@ def _run_files(n: Normalizer, args: Namespace, mode: str) -> int:
         format_in=args.format_in,
         fields=args.field,
     )
-    progress = not args.no_progress  # run_batch draws a bar only on a terminal
+    # run_batch draws a bar only on a terminal and ends with a summary line on stderr; a single
+    # file fixed to stdout is a filter run, where the summary would only be noise
+    progress = not args.no_progress and (mode != "fix" or len(files) > 1)
     named: list[Named] = []
     errors = findings = 0
     for result in run_batch(files, process, jobs=args.jobs, progress=progress):

@@ -28,7 +28,7 @@ __all__ = ["Normalizer"]
 
 def _finding_edit(f: GlossaryFinding) -> Edit:
     e = f.entry
-    message = f"use {e.term!r}" + (f": {e.note}" if e.note else "")
+    message = f"use {f.new!r}" + (f": {e.note}" if e.note else "")
     safety = Safety.FIX if e.action == "fix" else Safety.SUGGEST
     return Edit(f.start, f.end, f.old, f.new, e.rule_id, message, safety)
 
