@@ -391,8 +391,9 @@ def check_cli(case: tuple[list[str], bytes]) -> list[str]:
     os.chdir(_fresh_scratch())
     sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    err = io.StringIO()
     try:
-        with redirect_stdout(out), redirect_stderr(io.StringIO()):
+        with redirect_stdout(out), redirect_stderr(err):
             code: object = main(argv)
     except SystemExit as exc:  # argparse: --help (0) and usage errors (2)
         code = exc.code
@@ -400,6 +401,8 @@ def check_cli(case: tuple[list[str], bytes]) -> list[str]:
         sys.stdin = old_stdin
         os.chdir(cwd)
     OUTCOMES["cli"][f"{argv[:2] if argv[:1] == ['glossary'] else argv[:1]} exit {code}"] += 1
+    if "internal error" in err.getvalue():  # main's catch-all for our own bugs: a crash here
+        return [f"crash: {err.getvalue().strip()[:300]}"]
     return [] if code in (0, 1, 2) else [f"exit: main returned {code!r}"]
 
 

@@ -187,6 +187,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except Exception as exc:  # a bug of ours: say so in one line, the traceback on --debug
+        if debug:
+            raise
+        print(
+            f"mtnorm: internal error: {type(exc).__name__}: {exc} "
+            "(run again with --debug for the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        return 2
 
 
 def _print_error(exc: MtnormError) -> None:

@@ -233,13 +233,14 @@ def run_explain(args: Namespace) -> int:
 
     index = LineIndex(text)
     out = []
-    for start, end, entry, outcome in n._matcher.explain(text):
+    for start, end, entry, outcome in n.explain(text):
         line, col = index.line_col(start)
-        why = {
-            "edit": f"replaced by {entry.term!r}",
-            "no change": "already the term's form",
-            "context": f"not replaced: context {_ctx(entry)} does not hold here",
-        }[outcome]
+        if outcome == "edit":
+            why = f"replaced by {entry.term!r}"
+        elif outcome == "no change":
+            why = "already the term's form"
+        else:
+            why = f"not replaced: context {_ctx(entry)} does not hold here"
         level = n.level(entry.rule_id, "fix" if entry.action == "fix" else "warn")
         out.append(
             f"{name}:{line}:{col}: {entry.rule_id} [{level}] {text[start:end]!r}: {why}"

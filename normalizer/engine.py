@@ -127,6 +127,11 @@ class Normalizer:
         """The library entry point of the interfaces spec: the same as :meth:`fix`."""
         return self.fix(text, source)
 
+    def explain(self, text: str) -> list[tuple[int, int, Entry, str]]:
+        """Glossary matches with what each candidate entry made of them ("edit", "no change",
+        "context" where its condition failed): the why-not behind ``mtnorm explain``."""
+        return self._matcher.explain(text)
+
     def level(self, rule: str, default: str = "fix") -> str:
         return self.levels.level(rule, default)
 

@@ -142,8 +142,9 @@ class GlossaryMatcher:
     def __reduce__(self) -> tuple[type, tuple[tuple[Entry, ...], str]]:
         return (type(self), (self.entries, self.engine))
 
-    def find(self, text: str) -> tuple[list[GlossaryFinding], list[str]]:
-        """Findings for ``text`` (sorted, non-overlapping) and warnings (e.g. pattern timeouts)."""
+    def _chosen(self, text: str) -> tuple[list[tuple[int, int, list[int]]], list[str]]:
+        """Spans chosen leftmost-longest over variant and pattern hits, each with its candidate
+        entries in glossary order; and warnings (e.g. pattern timeouts)."""
         hits = self._finder.find_all(text)
         # candidate "keys" below are entry-ordered owner lists: variant keys first, then patterns
         owner_lists: list[tuple[int, ...]] = list(self._owners)
@@ -162,10 +163,18 @@ class GlossaryMatcher:
                     f"{self.entries[idx].rule_id}: pattern {pattern!r} timed out; "
                     "skipped for this text"
                 )
+        spans = [
+            (group[0].start, group[0].end, sorted({i for h in group for i in owner_lists[h.key]}))
+            for group in select_leftmost_longest(hits)
+        ]
+        return spans, warnings
+
+    def find(self, text: str) -> tuple[list[GlossaryFinding], list[str]]:
+        """Findings for ``text`` (sorted, non-overlapping) and warnings (e.g. pattern timeouts)."""
+        spans, warnings = self._chosen(text)
         findings = []
-        for group in select_leftmost_longest(hits):
-            order = sorted({i for h in group for i in owner_lists[h.key]})
-            finding = self._resolve(text, group[0].start, group[0].end, order)
+        for start, end, order in spans:
+            finding = self._resolve(text, start, end, order)
             if finding is not None:
                 findings.append(finding)
         return findings, warnings
@@ -174,17 +183,15 @@ class GlossaryMatcher:
         """Every chosen span with each candidate entry and what happened: "edit", "no change"
         (the replacement equals the text), or "context" (its condition failed)."""
         out = []
-        owner_lists = list(self._owners)
-        hits = self._finder.find_all(text)
-        for group in select_leftmost_longest(hits):
-            start, end = group[0].start, group[0].end
-            for idx in sorted({i for h in group for i in owner_lists[h.key]}):
+        for start, end, order in self._chosen(text)[0]:
+            for idx in order:
+                entry = self.entries[idx]
                 ctx = self._contexts.get(idx)
                 if ctx is not None and not ctx.holds(text, start, end):
-                    out.append((start, end, self.entries[idx], "context"))
+                    out.append((start, end, entry, "context"))
                     continue
-                done = _rewrite(text, start, end, self.entries[idx])
-                out.append((start, end, self.entries[idx], "edit" if done else "no change"))
+                done = _rewrite(text, start, end, entry)
+                out.append((start, end, entry, "edit" if done else "no change"))
                 break
         return out
 

@@ -214,3 +214,23 @@ def test_stream_equals_whole_text_and_locates_bad_bytes() -> None:
     bad = mtnorm("fix", "--stream", "-", stdin=b"ok\n" * 100_000 + b"caf\xe9\n")
     assert bad.returncode == 2 and b"byte offset 300003" in bad.stderr
     assert b"-:100001:4:" in bad.stderr
+
+
+def test_explain_reports_edits_and_context_failures() -> None:
+    r = mtnorm("explain", "the Satellite V vaccine and the newbie on the team")
+    out = r.stdout.decode()
+    assert "sputnik-v [fix] 'Satellite V': replaced by 'Sputnik V'" in out
+    assert "novichok [fix] 'newbie': not replaced: context" in out
+    assert r.returncode == 1 and b"Traceback" not in r.stderr
+
+
+def test_internal_error_is_one_line_without_debug(monkeypatch, capsys) -> None:
+    from normalizer import cli
+
+    def boom(argv):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(cli, "_dispatch", boom)
+    assert cli.main(["check", "-"]) == 2
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: kaput" in err and "Traceback" not in err
