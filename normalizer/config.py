@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +53,6 @@ class Config:
                 if m.suffix in (".yaml", ".yml") or not m.exists():
                     seen.setdefault(m, None)
         return list(seen)
-
-    def with_rules(self, overrides: Mapping[str, str]) -> Config:
-        return replace(self, rules={**self.rules, **overrides})
 
 
 class RuleLevels:

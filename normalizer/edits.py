@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
@@ -85,7 +85,6 @@ class Report:
     text: str
     edits: tuple[Edit, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
-    applied: tuple[Edit, ...] = field(default=())
 
     @property
     def changed(self) -> bool:

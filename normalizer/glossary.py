@@ -12,7 +12,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from .errors import GlossaryError, Problem
 from .glossary_model import Context, Entry, Example, Glossary, Location
@@ -370,7 +369,3 @@ def load_glossaries(
     if warnings is not None:
         warnings.extend(problems)
     return glossaries
-
-
-def describe(value: Any) -> str:  # pragma: no cover - debugging aid
-    return repr(value)

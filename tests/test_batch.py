@@ -45,7 +45,7 @@ class FakeNormalizer:
 
     def fix(self, text: str, source: str | None = None) -> Report:
         r = self.check(text, source)
-        return Report(text, apply_edits(text, r.edits), r.edits, applied=r.edits)
+        return Report(text, apply_edits(text, r.edits), r.edits)
 
 
 def _tree(root: Path, files: dict[str, str | bytes]) -> None:

@@ -58,7 +58,7 @@ DRIVER = textwrap.dedent(
 
         def fix(self, text, source=None):
             r = self.check(text, source)
-            return Report(text, apply_edits(text, r.edits), r.edits, applied=r.edits)
+            return Report(text, apply_edits(text, r.edits), r.edits)
 
     if sys.argv[1] == "-":
         sys.stdout.write(Fake().fix(sys.stdin.read()).text)

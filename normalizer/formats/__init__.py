@@ -117,7 +117,7 @@ def process_document(
     if fmt == "text":
         # the whole file is one segment: exactly what `mtnorm fix` does on plain text
         report = normalizer.fix(text) if fix else normalizer.check(text)
-        return report if fix else dataclasses.replace(report, text=text, applied=())
+        return report if fix else dataclasses.replace(report, text=text)
     edits: list[Edit] = []
     suggestions: list[Suggestion] = []
     for seg in segments(text, fmt, fields=fields, path=path):
@@ -136,9 +136,8 @@ def process_document(
         if e.safety is not Safety.FIX
     )
     suggestions.sort(key=lambda s: (s.start, s.end))
-    applied = tuple(kept) if fix else ()
-    fixed = apply_edits(text, applied) if applied else text
-    return Report(text, fixed, tuple(kept), tuple(suggestions), applied)
+    fixed = apply_edits(text, kept) if fix and kept else text
+    return Report(text, fixed, tuple(kept), tuple(suggestions))
 
 
 def _map_report(
