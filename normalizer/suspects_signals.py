@@ -286,10 +286,14 @@ def plain_quoted_hits(text: str, sentences: Sequence[Sentence]) -> list[Hit]:
         names = [w for w in words if not _is_designator(w.text)]
         if not names or not all(w.capitalized for w in names) or not _plain_calque_words(names):
             continue
-        sentence = next((s for s in sentences if s.start <= start < s.end), None)
+        # the sentence of the quoted words (a quote may open before a sentence break: '" . X "')
+        at = words[0].start
+        sentence = next((s for s in sentences if s.start <= at < s.end), None)
         weight, reason = 0.45, "capitalized common words in quotes, used as a name"
+        first = None
         if sentence is not None:
-            first = next(i for i, t in enumerate(sentence.tokens) if t.start >= words[0].start)
+            first = next((i for i, t in enumerate(sentence.tokens) if t.start >= at), None)
+        if sentence is not None and first is not None:
             noun = _near_type_noun(sentence, first, first + len(words) - 1)
             if noun:
                 weight += 0.2

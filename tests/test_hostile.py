@@ -36,6 +36,7 @@ def default() -> Normalizer:
         " " * 100000 + "poison Newbie",
         "\u0301" * 10000,
         "İ" * 10000 + " poison Newbie",
+        '" .  Sailor " ',  # a quote opening before a sentence break (found by hypothesis)
     ],
     ids=lambda t: repr(t[:20]),
 )
