@@ -19,7 +19,14 @@ from dataclasses import dataclass
 import regex
 
 from .edits import Candidate
-from .suspects_lex import INSTITUTIONS, is_lexical, is_proper_adjective, tokens, zipf_en_at_least
+from .suspects_lex import (
+    INSTITUTIONS,
+    is_lexical,
+    is_proper_adjective,
+    tokens,
+    zipf_en,
+    zipf_en_at_least,
+)
 
 __all__ = [
     "Alignment",
@@ -113,6 +120,12 @@ def _suggest(phrase: str) -> str:
     from .translit import suggest_name
 
     return suggest_name(phrase)
+
+
+def spellings(phrase: str) -> tuple[tuple[str, ...], ...]:
+    from .translit import spellings as _spellings
+
+    return _spellings(phrase)
 
 
 def source_names(line: str) -> list[SourceName]:
@@ -223,6 +236,43 @@ def partial_transliteration(
     return None
 
 
+def garbled_rendering(name: SourceName, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """An MT span that renders the name with a misspelled transliteration: "Moscow Comsomolec"
+    for «Московский комсомолец» (house style "Moskovsky Komsomolets").
+
+    A word is garbled when it is close to the word's transliteration under some common scheme
+    (0.8; "Comsomolec" ~ scientific "komsomolec") but not the house style (< 0.95), and is not
+    attested in English at all (Zipf 0: "Izvestia", "Yandex" are established spellings, and
+    renderings). Only a mixed span counts: another word translates its word ("Moscow").
+    """
+    forms = spellings(name.text)
+    n = len(forms)
+    if not n:
+        return None
+    toks = tokens(text, start, end)
+    for i in range(len(toks) - n + 1):
+        window = toks[i : i + n]
+        if not window[0].capitalized:
+            continue
+        garbled = translated = False
+        for tok, spelled in zip(window, forms, strict=True):
+            word = tok.text.casefold()
+            house = _ratio(spelled[0], word)
+            best = max(_ratio(f, word) for f in spelled)
+            if best >= 0.8 and house < 0.95 and zipf_en(word) == 0.0:
+                garbled = True
+            elif house < 0.85 and tok.capitalized and zipf_en_at_least(word, 3.0):
+                translated = True
+            elif house < 0.85:
+                break  # neither a rendering nor an English word (a translation) of this word
+        else:
+            # Half translated, half misspelled: a brand's own Latin spelling ("Tarhun",
+            # "Butison") is a rendering; a name split between the two treatments is not.
+            if garbled and translated:
+                return window[0].start, window[-1].end
+    return None
+
+
 def _mt_spans(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
     """Name-like spans of an MT line: (start, end, quoted) for quoted spans and capitalized runs
     that are not sentence-initial."""
@@ -292,6 +342,8 @@ def align_line(text: str, start: int, end: int, source_line: str) -> list[Alignm
     for name in names:
         found = transliteration_in(name.suggestion, mt_line)
         partial = partial_transliteration(name.suggestion, text, start, end)
+        if partial is None:
+            partial = garbled_rendering(name, text, start, end)
         if partial is not None and not any(
             transliteration_in(other.suggestion, text[partial[0] : partial[1]])
             for other in names
@@ -303,15 +355,23 @@ def align_line(text: str, start: int, end: int, source_line: str) -> list[Alignm
             span: tuple[int, int, bool] | None = quoted_spans[quoted_names.index(name)]
         else:
             span = _nearest(spans, start, end, name, len(source_line))
-        if span is None:
-            continue
-        a, b = _extend(text, span, end, len(name.text.split()))
-        words = [t.text for t in tokens(text, a, b)]
-        if not span[2] and len(words) < 2:
-            continue  # one capitalized word ("Russia", "November") is no evidence of a calque
-        if len(words) <= len(name.text.split()) + 2 and _calque_shape(words):
-            out.append(Alignment(name, a, b, found))
+        aligned = None if span is None else _calque_span(text, span, end, name)
+        if aligned is not None:
+            out.append(Alignment(name, *aligned, found))
     return out
+
+
+def _calque_span(
+    text: str, span: tuple[int, int, bool], end: int, name: SourceName
+) -> tuple[int, int] | None:
+    """The MT span extended to the name's length, if it reads as a word-for-word translation."""
+    a, b = _extend(text, span, end, len(name.text.split()))
+    words = [t.text for t in tokens(text, a, b)]
+    if not span[2] and len(words) < 2:
+        return None  # one capitalized word ("Russia", "November") is no evidence of a calque
+    if len(words) <= len(name.text.split()) + 2 and _calque_shape(words):
+        return a, b
+    return None
 
 
 def _nearest(

@@ -19,7 +19,7 @@ from typing import Any
 import iuliia
 import regex
 
-__all__ = ["house_style", "suggest_name", "to_nominative", "transliterate"]
+__all__ = ["house_style", "spellings", "suggest_name", "to_nominative", "transliterate"]
 
 # A Cyrillic run together with combining marks, so "й" written as "и" + U+0306 composes before
 # transliteration (iuliia maps code points, not grapheme clusters).
@@ -212,3 +212,27 @@ def suggest_name(source_phrase: str) -> str:
     'Vedomosti'
     """
     return house_style(transliterate(to_nominative(source_phrase.strip())))
+
+
+# Schemes MT systems and older style guides use besides Wikipedia's: "Komsomolec" (scientific,
+# GOST 7.79 B), "Moskovskiy" (BGN/PCGN), "Izvestiia" (ICAO, passports). A word spelled by one of
+# these is a transliteration even where it is not the house style.
+_OTHER_SCHEMES = ("SCIENTIFIC", "BGN_PCGN", "ICAO_DOC_9303", "TELEGRAM", "GOST_52535")
+
+
+@functools.lru_cache(maxsize=4096)
+def spellings(source_phrase: str) -> tuple[tuple[str, ...], ...]:
+    """For each word of the nominative name, its case-folded spellings under common schemes,
+    the house style (Wikipedia) first: «Московский комсомолец» → (("moskovsky", "moskovskij",
+    "moskovskiy", ...), ("komsomolets", "komsomolec", ...))."""
+    nominative = _spelling(to_nominative(source_phrase.strip()))
+    out = []
+    for m in _CYRILLIC_WORD.finditer(nominative):
+        word = m.group()
+        forms = [str(iuliia.WIKIPEDIA.translate(word)).casefold()]
+        for scheme in _OTHER_SCHEMES:
+            form = str(getattr(iuliia, scheme).translate(word)).casefold()
+            if form not in forms and form.isascii():
+                forms.append(form)
+        out.append(tuple(forms))
+    return tuple(out)

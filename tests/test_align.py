@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from normalizer.align import (
+    SourceName,
     align_line,
+    garbled_rendering,
     line_pairs,
     partial_transliteration,
     source_names,
@@ -53,6 +55,43 @@ def test_partial_transliteration_finds_half_done_names_only() -> None:
     assert partial_transliteration("Sputnik V", text, 0, len(text)) == (start, start + 10)
     for english in ("the Leningrad Oblast governor", "the Captain Morgan brand"):
         assert partial_transliteration("Leningradskaya Oblast", english, 0, len(english)) is None
+
+
+def _name(text: str) -> SourceName:
+    return SourceName(0, len(text), text, "quoted", "")
+
+
+def test_garbled_rendering_finds_half_translated_misspelled_names() -> None:
+    # "Moscow" translates Московский, "Comsomolec" misspells komsomolec (not house style)
+    text = "in the nomination, Moscow Comsomolec reports."
+    start = text.index("Moscow")
+    name = _name("Московский комсомолец")
+    assert garbled_rendering(name, text, 0, len(text)) == (start, start + len("Moscow Comsomolec"))
+    # Shifted offsets: only the given line is searched
+    assert garbled_rendering(name, "x. " + text, 3, 3 + len(text)) == (start + 3, start + 20)
+
+
+def test_garbled_rendering_leaves_renderings_and_brand_spellings() -> None:
+    name = _name("Московский комсомолец")
+    for mt in (
+        "Moskovsky Komsomolets reports.",  # house style
+        "Moscow Komsomolets reports.",  # translated + correctly transliterated
+        "the Moscow Young Communist paper reports.",  # a translation throughout
+    ):
+        assert garbled_rendering(name, mt, 0, len(mt)) is None, mt
+    # A brand's own Latin spelling, alone, is a rendering ("Tarhun" for «Тархун»)
+    assert garbled_rendering(_name("Тархун"), 'I liked the "Tarhun" drink', 0, 26) is None
+
+
+def test_align_reports_a_garbled_name_as_partial() -> None:
+    src = "Фильм получил награду, сообщает «Московский комсомолец»."
+    text = "The film won the award, Moscow Comsomolec reports."
+    [a] = align_line(text, 0, len(text), src)
+    assert (text[a.start : a.end], a.partial, a.name.suggestion) == (
+        "Moscow Comsomolec",
+        True,
+        "Moskovsky Komsomolets",
+    )
 
 
 def test_align_quoted_by_order() -> None:

@@ -104,3 +104,11 @@ def test_transliterate_leaves_no_russian_letters(text: str) -> None:
     assert not any(c in RUSSIAN for c in out)
     # separators are kept one for one
     assert [c for c in out if c in " -,.\n"] == [c for c in text if c in " -,.\n"]
+
+
+def test_spellings_house_style_first_then_other_schemes_nominative() -> None:
+    forms = translit.spellings("«Московского комсомольца»")
+    assert [f[0] for f in forms] == ["moskovsky", "komsomolets"]
+    assert "komsomolec" in forms[1] and "moskovskiy" in forms[0]
+    assert all(len(set(f)) == len(f) for f in forms)  # no duplicates
+    assert translit.spellings("no Cyrillic here") == ()
