@@ -11,12 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalizer import fileio
+from normalizer import atomic, fileio
 from normalizer.errors import InputError
 from normalizer.fileio import (
     TEMP_SUFFIX,
     BinaryFileError,
     atomic_write,
+    atomic_writer,
     decode_utf8,
     is_binary,
     read_text,
@@ -199,7 +200,7 @@ def test_unencodable_text_is_refused_before_touching_the_file(tmp_path: Path) ->
 
 
 def test_sweep_removes_only_dead_processes_temps(tmp_path: Path) -> None:
-    host = fileio._host()
+    host = atomic._host()
     dead_pid = 2**22 + 12345  # above pid_max defaults: no such process
     dead = tmp_path / f".a.txt.{host}.{dead_pid}.abc123{TEMP_SUFFIX}"
     alive = tmp_path / f".a.txt.{host}.{os.getpid()}.def456{TEMP_SUFFIX}"
@@ -261,3 +262,61 @@ def test_hint_guesses_the_legacy_encoding(tmp_path: Path, raw: bytes, guess: str
     f.write_bytes(raw)
     with pytest.raises(InputError, match=f"iconv -f {guess} "):
         read_text(f)
+
+
+# --- atomic_writer: the same guarantees for text written piece by piece --------------------
+
+
+def test_atomic_writer_replaces_only_when_the_block_ends(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("old\n")
+    f.chmod(0o640)
+    with atomic_writer(f, backup_suffix=".bak") as out:
+        for i in range(3):
+            out.write(f"line {i} «ё»\n")
+            assert f.read_text() == "old\n"  # nothing visible before the end
+    assert f.read_text(encoding="utf-8") == "line 0 «ё»\nline 1 «ё»\nline 2 «ё»\n"
+    assert (tmp_path / "a.txt.bak").read_text() == "old\n"
+    assert stat.S_IMODE(f.stat().st_mode) == 0o640
+    assert _leftovers(tmp_path) == []
+
+
+def test_atomic_writer_failure_mid_way_keeps_the_original(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("original")
+    with pytest.raises(RuntimeError, match="engine broke"):
+        with atomic_writer(f) as out:
+            out.write("x" * (3 << 20))  # more than a block: already on disk in the temp file
+            assert _leftovers(tmp_path) != []
+            raise RuntimeError("engine broke")
+    assert f.read_text() == "original"
+    assert _leftovers(tmp_path) == []
+
+
+def test_atomic_writer_disk_full_is_an_input_error(tmp_path: Path, monkeypatch) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("original")
+
+    def full(*_a, **_k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(InputError, match="no space left"):
+        with atomic_writer(f) as out:
+            out.write("y" * 1000)
+            monkeypatch.setattr(fileio.os, "write", full)
+            out.write("z" * (2 << 20))
+    monkeypatch.undo()
+    assert f.read_text() == "original"
+    assert _leftovers(tmp_path) == []
+
+
+def test_atomic_writer_refuses_a_read_only_file_before_the_block(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("keep me")
+    f.chmod(0o444)
+    entered = False
+    with pytest.raises(InputError, match="read-only"):
+        with atomic_writer(f):
+            entered = True
+    assert not entered
+    assert f.read_text() == "keep me"
