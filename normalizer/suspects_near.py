@@ -20,7 +20,14 @@ from .glossary_model import Entry
 from .suspects_lex import TOKEN, SentenceTable, is_lexical
 from .suspects_signals import Hit
 
-__all__ = ["NearIndex", "edit_distance", "near_index", "near_miss_hits", "source_term_hits"]
+__all__ = [
+    "NearIndex",
+    "edit_distance",
+    "near_index",
+    "near_miss_hits",
+    "source_term_hits",
+    "within",
+]
 
 _CYR_WORD = regex.compile(r"\p{Cyrillic}+")
 _QUOTES = ("«", "“", '"', "„")
@@ -34,9 +41,14 @@ _MAX_INDEXES = 8
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
-    """Levenshtein distance, stopping early once every path exceeds ``limit``."""
+    """Levenshtein distance, or more than ``limit`` (``limit + 1`` or the distance) once it is
+    known to exceed ``limit``."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    if limit <= 2:
+        return next((d for d in range(limit + 1) if within(a, b, d)), limit + 1)
+    # the common prefix and suffix never change the distance: the table covers what differs
+    a, b = _trimmed(a, b)
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
@@ -46,6 +58,32 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
             return limit + 1
         prev = cur
     return prev[-1]
+
+
+def within(a: str, b: str, k: int) -> bool:
+    """Whether ``a`` and ``b`` are at most ``k`` edits apart (fast for small ``k``): without
+    their common prefix and suffix, the first characters differ, so the first edit substitutes,
+    deletes or inserts there, and the rest is within ``k - 1``."""
+    if abs(len(a) - len(b)) > k:
+        return False
+    a, b = _trimmed(a, b)
+    if not a or not b:
+        return True  # the rest is as long as the length difference
+    if k <= 1:
+        return k == 1 and len(a) == 1 and len(b) == 1
+    return within(a[1:], b[1:], k - 1) or within(a[1:], b, k - 1) or within(a, b[1:], k - 1)
+
+
+def _trimmed(a: str, b: str) -> tuple[str, str]:
+    """``a`` and ``b`` without their common prefix and suffix."""
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    j = 0
+    while j < n - i and a[-1 - j] == b[-1 - j]:
+        j += 1
+    return a[i : len(a) - j], b[i : len(b) - j]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -97,8 +135,13 @@ class NearIndex:
         self.max_words = 0
         self._longest = 0  # the longest variant word: longer tokens are never within 2 edits
         self._by_stem: dict[str, list[tuple[int, int]]] = {}
-        # deletion neighbourhoods of variant words, one table per allowed edit count (1, 2)
-        self._by_deletion: tuple[dict[str, list[tuple[int, int]]], ...] = ({}, {})
+        # Variant words are indexed once per (word, allowed edits), each such key with the
+        # (variant, position) pairs it stands for; the deletion neighbourhoods of the keys' words
+        # go in one table per allowed edit count (1, 2): deletion -> key numbers.
+        self._keys: dict[tuple[str, int], int] = {}
+        self._key_words: list[str] = []
+        self._key_pairs: list[list[tuple[int, int]]] = []
+        self._by_deletion: tuple[dict[str, list[int]], ...] = ({}, {})
         self._by_token: dict[str, _TokenMatch] = {}
         self._by_window: dict[tuple[str, ...], tuple[_Variant, ...]] = {}
         for entry in entries:
@@ -117,9 +160,15 @@ class NearIndex:
         for p, word in enumerate(v.words):
             self._by_stem.setdefault(_stem(word), []).append((v.order, p))
             if v.allowed:
-                table = self._by_deletion[v.allowed - 1]
-                for d in _deletions(word, v.allowed):
-                    table.setdefault(d, []).append((v.order, p))
+                key = self._keys.get((word, v.allowed))
+                if key is None:
+                    key = self._keys[word, v.allowed] = len(self._key_words)
+                    self._key_words.append(word)
+                    self._key_pairs.append([])
+                    table = self._by_deletion[v.allowed - 1]
+                    for d in _deletions(word, v.allowed):
+                        table.setdefault(d, []).append(key)
+                self._key_pairs[key].append((v.order, p))
 
     def near_variants(self, folded: tuple[str, ...]) -> tuple[_Variant, ...]:
         """The variants that the window opening ``folded`` (the next words, case-folded) is a
@@ -147,26 +196,41 @@ class NearIndex:
             self._by_window[folded] = found
         return found
 
-    def _word_near(self, token: str, order: int, position: int) -> bool:
-        v = self.variants[order]
-        word = v.words[position]
-        return abs(len(word) - len(token)) <= v.allowed and (
-            edit_distance(token, word, v.allowed) <= v.allowed
-        )
+    def _near_keys(self, token: str, allowed: int, table: dict[str, list[int]]) -> set[int]:
+        """The keys of ``table`` whose word is within ``allowed`` edits of ``token``.
+
+        Words within ``allowed`` edits share a deletion (``i`` characters deleted from the
+        token, ``j`` from the word, both at most ``allowed``); a shared deletion proves a
+        distance of at most ``i + j``, so only keys with ``i + j > allowed`` are computed."""
+        words = self._key_words
+        sure: set[int] = set()
+        maybe: set[int] = set()
+        n = len(token)
+        for d in _deletions(token, allowed):
+            keys = table.get(d)
+            if keys:
+                budget = allowed - n + 2 * len(d)  # i + j <= allowed <=> len(word) <= budget
+                for key in keys:
+                    m = len(words[key])
+                    if m <= budget:
+                        sure.add(key)
+                    elif abs(m - n) <= allowed:
+                        maybe.add(key)
+        for key in maybe - sure:
+            if within(token, words[key], allowed):
+                sure.add(key)
+        return sure
 
     def lookup(self, token: str) -> _TokenMatch:
         """Where the folded ``token`` could stand in a variant (cached per token)."""
         found = self._by_token.get(token)
         if found is None:
             pairs = set(self._by_stem.get(_stem(token), ()))
-            near: set[tuple[int, int]] = set()
-            for depth, table in enumerate(self._by_deletion, 1):
+            for allowed, table in enumerate(self._by_deletion, 1):
                 # (a 10,000-letter token would have 50 million deletions)
-                if table and len(token) <= self._longest + depth:
-                    for d in _deletions(token, depth):
-                        near.update(table.get(d, ()))
-            # a shared deletion allows up to twice the edits: keep the words really that near
-            pairs.update(pair for pair in near - pairs if self._word_near(token, *pair))
+                if table and len(token) <= self._longest + allowed:
+                    for key in self._near_keys(token, allowed, table):
+                        pairs.update(self._key_pairs[key])
             single = tuple(
                 self.variants[o]
                 for o, p in sorted(pairs)

@@ -355,3 +355,51 @@ def test_a_huge_word_costs_no_deletion_neighbourhood() -> None:
         found = find_suspects(text, covered=(), entries=entries)
         assert time.perf_counter() - started < 5
         assert [s.text for s in found] == ["Newbies"]
+
+
+def _levenshtein(a: str, b: str) -> int:
+    """The textbook table, no shortcuts (the reference for the fast distance checks)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+_SHORT = st.text(alphabet="abcé", max_size=9)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_SHORT, _SHORT, st.integers(min_value=0, max_value=4))
+def test_edit_distance_and_within_agree_with_the_textbook_table(a: str, b: str, k: int) -> None:
+    from normalizer.suspects_near import edit_distance, within
+
+    d = _levenshtein(a, b)
+    assert within(a, b, k) == (d <= k)
+    got = edit_distance(a, b, k)
+    assert got == d if d <= k else got > k
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_SHORT.filter(bool), min_size=1, max_size=12), _SHORT.filter(bool))
+def test_near_index_lookup_is_every_word_within_the_allowed_edits(
+    words: list[str], token: str
+) -> None:
+    """The deletion-neighbourhood lookup finds exactly the (variant, position) pairs whose word
+    stems like the token or is within the variant's allowed edits of it."""
+    from normalizer.suspects_near import NearIndex, _allowed, _stem
+
+    variants = [" ".join(words[i : i + 2]) for i in range(len(words))]
+    entries = [
+        Entry(term="Zzq", id=f"v{i}", glossary="t", variants=(v,)) for i, v in enumerate(variants)
+    ]
+    index = NearIndex(entries)
+    want = {
+        (v.order, p)
+        for v in index.variants
+        for p, w in enumerate(v.words)
+        if _stem(w) == _stem(token) or _levenshtein(token, w) <= _allowed(" ".join(v.words))
+    }
+    assert index.lookup(token).pairs == want
