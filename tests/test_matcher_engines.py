@@ -133,3 +133,73 @@ def test_ascii_fast_path_agrees_with_unicode_path() -> None:
     shifted = [(s - 2, e - 2, k) for s, e, k in _hits("aho", keys, "é " + text)]
     assert plain == shifted == _hits("reference", keys, text)
     assert len(plain) == 4
+
+
+# The code-point skeleton (all keys ASCII) collapses only the white-space runs a key can straddle:
+# between two word characters when every space of every key is (flanked), every run otherwise.
+# Texts here mix in what that path must not get wrong: "?" (which stands for every code point
+# above U+00FF in that skeleton), spaces above U+00FF, NEL, separators 0x1C-0x1F, KELVIN SIGN,
+# astral characters, Latin-1 letters next to words.
+ASCII_WORDS = ["news", "newbie", "sailor", "silence", "don", "t", "s", "a", "an", "ally", "k", "é"]
+WIDE_SEPARATORS = [
+    *SEPARATORS,
+    "?",
+    "? ",
+    " ?",
+    "\u2009\u2009",
+    " \u00a0",
+    "\u00a0\u00a0",
+    "\u3000",
+    "\u0085",
+    "\x1c",
+    " \u2028 ",
+    "\u2014",
+    "\U0001f600",
+    "\u212a",
+    "\u00e9",
+]
+ascii_word = st.tuples(
+    st.sampled_from(ASCII_WORDS), st.sampled_from([str, str.upper, str.title])
+).map(lambda wc: wc[1](wc[0]))
+wide_texts = st.lists(st.tuples(ascii_word, st.sampled_from(WIDE_SEPARATORS)), max_size=30).map(
+    lambda parts: "".join(w + sep for w, sep in parts)
+)
+flanked_keysets = st.lists(
+    st.lists(st.sampled_from(ASCII_WORDS[:-1]), min_size=1, max_size=3).map(" ".join),
+    min_size=1,
+    max_size=12,
+    unique_by=normalize_key,
+)
+# one key with a space next to punctuation ("u.s. sailor") makes every run collapsible
+unflanked_keysets = flanked_keysets.map(lambda ks: [*ks, "u.s. sailor", "don' t"])
+
+
+@st.composite
+def keys_and_text(draw: st.DrawFn) -> tuple[list[str], str]:
+    """Keys, and a text made of those keys (their spaces replaced by any separator) and words."""
+    keys = draw(flanked_keysets | unflanked_keysets)
+    phrase = st.sampled_from(keys).flatmap(
+        lambda k: st.lists(
+            st.sampled_from(WIDE_SEPARATORS), min_size=k.count(" "), max_size=k.count(" ")
+        ).map(
+            lambda seps: "".join(w + sep for w, sep in zip(k.split(" "), [*seps, ""], strict=True))
+        )
+    )
+    part = st.tuples(phrase.map(str.title) | phrase | ascii_word, st.sampled_from(WIDE_SEPARATORS))
+    return keys, "".join(w + sep for w, sep in draw(st.lists(part, max_size=20)))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=keys_and_text())
+def test_code_point_skeleton_finds_what_the_reference_finds(case: tuple[list[str], str]) -> None:
+    keys, text = case
+    reference = _all_hits("reference", keys, text)
+    assert _all_hits("aho", keys, text) == reference
+    assert _hits("aho", keys, text) == _hits("reference", keys, text)
+
+
+def test_runs_between_words_are_collapsed_only_where_needed() -> None:
+    keys = ["sailor silence", "news"]
+    text = "Sailor\n\n silence. news\u2009\u3000sailor\u00a0\u00a0silence, sailor?  silence"
+    assert _hits("aho", keys, text) == _hits("reference", keys, text)
+    assert [(s, e) for s, e, _ in _hits("aho", keys, text)] == [(0, 16), (18, 22), (24, 39)]

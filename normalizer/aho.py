@@ -1,0 +1,304 @@
+"""The accelerated finder: every key in one ``ahocorasick_rs`` automaton over a byte skeleton.
+
+The automaton does not search the text but a *skeleton* of it: bytes in which ASCII letters are
+lower-cased and every character that is not a word character becomes a space, and runs of real
+white space are collapsed to one space where a key could straddle them (spec rule 2). Keys get the
+same treatment and are padded with one space each side, so the (overlapping) automaton reports
+only candidates that stand as whole words at the skeleton level. The skeleton may offer a few
+candidates too many (``u.s.`` vs ``u-s-``, apostrophes, combining marks): each is checked exactly.
+It never offers too few, because it only ever turns characters into spaces.
+
+Two skeletons:
+
+- keys all ASCII (the common case): one byte per *code point*. ``str.encode("latin-1",
+  "replace")`` gives every code point one byte (``?`` for the rest) and one ``bytes.translate``
+  makes the skeleton, where every non-ASCII byte is a space. Offsets in the skeleton are offsets
+  in the text: no map back. (KELVIN SIGN, the one non-ASCII character whose simple lower case is
+  ASCII, sends a text to the other skeleton.)
+- otherwise: UTF-8 of the folded text (:func:`normalizer.text.fold`, one-to-one), non-ASCII
+  non-word characters masked with as many ``#`` as they have bytes, so offsets never move; byte
+  offsets become code-point offsets only for candidates.
+
+Which white-space runs are collapsed: when every real space inside every key stands between two
+word characters ("flanked", true of nearly all glossaries), only runs between two word characters
+can be straddled, so only those are collapsed; they are found by one ``memmem`` search for a
+word byte followed by two bytes that may be white space, on a translated copy. Otherwise every
+run of two bytes or more is collapsed, with a small offset table.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from .matcher import Hit
+from .text import fold, is_boundary
+
+__all__ = ["AhoFinder", "skeleton_key"]
+
+_TABLE = bytes(
+    (ord(chr(b).lower()) if chr(b).isalnum() or b == 0x5F else 0x20) if b < 0x80 else b
+    for b in range(256)
+)
+# For glossaries whose keys are all ASCII: every non-ASCII byte is a space too (no folding and
+# no masking needed; a non-ASCII neighbour is checked per candidate).
+_TABLE_ASCII_KEYS = _TABLE[:0x80] + b" " * 0x80
+_NONASCII_NONWORD = re.compile(r"[^\x00-\x7f\w]")  # re's \w is a subset of the spec's word
+# White space (str.isspace()) for finding runs to collapse: ASCII by one translate, the rest by
+# replacing each multi-byte space with as many ASCII spaces (only in texts that hold one).
+_WS_TABLE = bytes(0x20 if 9 <= b <= 13 or 0x1C <= b <= 0x20 else 0x78 for b in range(256))
+# Lone surrogates (possible in str from an API or an editor) take 3 bytes like any BMP
+# character, so byte and code-point offsets stay in step.
+_SP = "surrogatepass"
+_WIDE_SPACES = [c.encode("utf-8") for c in map(chr, range(0x80, 0x3001)) if c.isspace()]
+# Alternatives of literals starting with rare lead bytes: re skips ahead by its first-byte set.
+_WIDE_SPACE = re.compile(b"|".join(map(re.escape, _WIDE_SPACES)))
+_SPACES = re.compile(rb" +")
+_KELVIN = "\u212a"  # the one non-ASCII character whose simple lower case is ASCII (k)
+# Neighbours that make a boundary without the apostrophe rules (the common case, no call needed).
+_PLAIN = frozenset(
+    ' \t\n\r\f\v.,;:!?()[]{}<>"/\\|-+*=&%$#@~^`\u00ab\u00bb\u201c\u201d\u201e'
+    "\u2014\u2013\u2026\u00a0"
+)
+# The code-point skeleton's run finder: ``w`` for an ASCII word byte, a space for a byte that may
+# be white space (ASCII white space, U+0085, U+00A0, and the ``?`` that stands for every code
+# point above U+00FF, which is where the other spaces are), ``.`` for the rest.
+_FLANK = bytes(
+    0x77
+    if b < 0x80 and (chr(b).isalnum() or b == 0x5F)
+    else 0x20
+    if chr(b).isspace() or b == 0x3F
+    else 0x2E
+    for b in range(256)
+)
+_WS_RUN = re.compile(r"\s+")  # str.isspace() characters, as re's \s is for str patterns
+_memmem: Any = None  # a one-pattern automaton for b"w  " (ahocorasick_rs searches it by SIMD)
+
+
+def _mask(m: re.Match[str]) -> str:
+    return "#" * len(m.group().encode("utf-8", _SP))
+
+
+def _masked(folded: str) -> bytes:
+    """UTF-8 of folded text, non-ASCII non-word characters replaced by as many ``#``."""
+    if folded.isascii():
+        return folded.encode("ascii")
+    return _NONASCII_NONWORD.sub(_mask, folded).encode("utf-8", _SP)
+
+
+def skeleton_key(key: str) -> bytes:
+    """A normalized key as the automaton holds it: masked, translated, padded with spaces."""
+    return b" " + _masked(key).translate(_TABLE) + b" "
+
+
+class _Runs:
+    """Collapsed runs of white space in a skeleton: offsets back to the uncollapsed bytes."""
+
+    __slots__ = ("positions", "shifts")
+
+    def __init__(self, positions: list[int], shifts: list[int]) -> None:
+        self.positions = positions
+        self.shifts = shifts
+
+    def original(self, pos: int) -> int:
+        i = bisect.bisect_right(self.positions, pos)
+        return pos + (self.shifts[i - 1] if i else 0)
+
+
+def _space_runs(raw: bytes) -> list[tuple[int, int]]:
+    """Byte ranges of white-space runs of two bytes or more in UTF-8 ``raw``."""
+    if not raw.isascii():
+        for wide in set(_WIDE_SPACE.findall(raw)):
+            raw = raw.replace(wide, b" " * len(wide))
+    ws = raw.translate(_WS_TABLE)
+    runs = []
+    pos = ws.find(b"  ")
+    while pos != -1:
+        end = _SPACES.match(ws, pos).end()  # type: ignore[union-attr]
+        runs.append((pos, end))
+        pos = ws.find(b"  ", end)
+    return runs
+
+
+def _flanked_runs(text: str, cps: bytes) -> list[tuple[int, int]]:
+    """White-space runs of two code points or more between two ASCII word characters, in the
+    code-point bytes ``cps`` of ``text``."""
+    global _memmem
+    if _memmem is None:
+        import ahocorasick_rs
+
+        _memmem = ahocorasick_rs.BytesAhoCorasick([b"w  "])
+    flank = cps.translate(_FLANK)
+    runs = []
+    n = len(cps)
+    for _, p, _ in _memmem.find_matches_as_indexes(flank):
+        m = _WS_RUN.match(text, p + 1)
+        if m is not None:
+            end = m.end()
+            if end - p > 2 and end < n and flank[end] == 0x77:
+                runs.append((p + 1, end))
+    return runs
+
+
+def _all_runs(text: str, cps: bytes) -> list[tuple[int, int]]:
+    """White-space runs of two code points or more, in the code-point bytes ``cps``."""
+    ws = cps.translate(_FLANK)
+    runs = []
+    pos = ws.find(b"  ")
+    while pos != -1:
+        m = _WS_RUN.match(text, pos)
+        if m is None:  # a "?" that is not white space: the run starts after it
+            pos = ws.find(b"  ", pos + 1)
+            continue
+        if m.end() - pos > 1:
+            runs.append((pos, m.end()))
+        pos = ws.find(b"  ", m.end())
+    return runs
+
+
+def _haystack(skel: bytes, runs: list[tuple[int, int]] | None) -> tuple[bytes, _Runs | None]:
+    """The padded skeleton with ``runs`` collapsed to one space each."""
+    if not runs:
+        return b" " + skel + b" ", None
+    pieces, positions, shifts = [b" "], [], []
+    last = removed = 0
+    for st, en in runs:
+        pieces.append(skel[last : st + 1])
+        positions.append(st + 1 - removed)
+        removed += en - st - 1
+        shifts.append(removed)
+        last = en
+    pieces.append(skel[last:])
+    pieces.append(b" ")
+    return b"".join(pieces), _Runs(positions, shifts)
+
+
+class _CodePoints:
+    """UTF-8 byte offsets to code-point offsets, cheap for nearby successive queries."""
+
+    __slots__ = ("raw", "byte", "cp")
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self.byte = self.cp = 0
+
+    def __call__(self, pos: int) -> int:
+        if pos < self.byte:  # an overlapping candidate: step back
+            self.cp -= len(self.raw[pos : self.byte].decode("utf-8", _SP))
+        else:
+            self.cp += len(self.raw[self.byte : pos].decode("utf-8", _SP))
+        self.byte = pos
+        return self.cp
+
+
+# Automata up to this many key bytes are built as a DFA (faster scans; memory grows with the
+# states times the byte classes, so large glossaries keep the default contiguous NFA).
+DFA_MAX_KEY_BYTES = 400_000
+
+
+class AhoFinder:
+    """All keys in one ``ahocorasick_rs`` byte automaton over the text's skeleton (Rust; the scan
+    runs without the GIL)."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        import ahocorasick_rs
+
+        self.keys = list(keys)
+        padded = [skeleton_key(k) for k in self.keys]
+        # A key whose skeleton is the key itself (no space inside) is proved by the scan; others
+        # (several words, punctuation, apostrophes) are compared with the text per candidate.
+        self._exact = [
+            p[1:-1] == k.encode("utf-8") and b" " not in p[1:-1]
+            for p, k in zip(padded, self.keys, strict=True)
+        ]
+        self._collapse = any(b" " in p[1:-1] for p in padded)
+        # every real space inside a key between two skeleton word bytes: only runs between two
+        # word characters need collapsing
+        pairs = zip(self.keys, padded, strict=True)
+        self._flanked = all(_spaces_flanked(k, p[1:-1]) for k, p in pairs)
+        self._ascii_keys = all(k.isascii() for k in self.keys)
+        size = sum(map(len, padded))
+        impl = ahocorasick_rs.Implementation.DFA if size <= DFA_MAX_KEY_BYTES else None
+        self._ac = (
+            ahocorasick_rs.BytesAhoCorasick(
+                padded, matchkind=ahocorasick_rs.MatchKind.Standard, implementation=impl
+            )
+            if padded
+            else None
+        )
+
+    def find_all(self, text: str) -> list[Hit]:
+        return [Hit(s, e, k) for s, e, k in self.occurrences(text)]
+
+    def occurrences(self, text: str) -> list[tuple[int, int, int]]:
+        """Every whole-word occurrence as ``(start, end, key)``, in no particular order."""
+        if self._ac is None or not text:
+            return []
+        if self._ascii_keys and _KELVIN not in text:
+            cps = text.encode("latin-1", "replace")  # one byte per code point
+            skel = cps.translate(_TABLE_ASCII_KEYS)
+            runs = None
+            if self._collapse:
+                runs = _flanked_runs(text, cps) if self._flanked else _all_runs(text, cps)
+            hay, mapped = _haystack(skel, runs)
+            found = self._ac.find_matches_as_indexes(hay, overlapping=True)
+            return self._verify(text, found, mapped, None) if found else []
+        folded = fold(text)
+        raw = folded.encode("utf-8", _SP)
+        skel = _masked(folded).translate(_TABLE)
+        runs = None
+        if self._collapse:
+            runs = _space_runs(raw)
+            if self._flanked:  # skeleton word bytes on both sides
+                n = len(skel)
+                runs = [(a, b) for a, b in runs if a and b < n and skel[a - 1] != 32 != skel[b]]
+        hay, mapped = _haystack(skel, runs)
+        found = self._ac.find_matches_as_indexes(hay, overlapping=True)
+        if not found:
+            return []
+        found.sort(key=lambda t: t[1])  # ascending starts for the incremental offset map
+        return self._verify(text, found, mapped, _CodePoints(raw))
+
+    def _verify(
+        self,
+        text: str,
+        found: list[tuple[int, int, int]],
+        runs: _Runs | None,
+        to_cp: _CodePoints | None,
+    ) -> list[tuple[int, int, int]]:
+        out: list[tuple[int, int, int]] = []
+        n = len(text)
+        exact, keys, plain = self._exact, self.keys, _PLAIN
+        for key, s, e in found:
+            e -= 2  # hay offsets -> skeleton offsets of the key (drop the pads)
+            if runs is not None:
+                s, e = runs.original(s), runs.original(e - 1) + 1
+            if to_cp is not None:
+                s, e = to_cp(s), to_cp(e)
+            if not exact[key] and (
+                text[s].isspace()
+                or text[e - 1].isspace()
+                or " ".join(fold(text[s:e]).split()) != keys[key]
+            ):
+                continue
+            if (s == 0 or text[s - 1] in plain) and (e == n or text[e] in plain):
+                out.append((s, e, key))
+            elif is_boundary(text, s, e):
+                out.append((s, e, key))
+        return out
+
+    def __reduce__(self) -> tuple[type, tuple[list[str]]]:
+        return (type(self), (self.keys,))
+
+
+def _spaces_flanked(key: str, skel: bytes) -> bool:
+    """Whether every space of ``key`` stands between two word bytes of its skeleton."""
+    raw = key.encode("utf-8", _SP)
+    pos = raw.find(b" ")
+    while pos != -1:
+        if pos == 0 or pos + 1 >= len(raw) or skel[pos - 1] == 32 or skel[pos + 1] == 32:
+            return False
+        pos = raw.find(b" ", pos + 1)
+    return True
