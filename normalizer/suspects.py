@@ -25,6 +25,7 @@ from .glossary_model import Entry
 from .scoring.base import Scorer, SpanInContext
 from .suspects_lex import TOKEN, TYPE_NOUNS, Sentence, SentenceTable, sentences
 from .suspects_near import near_miss_hits, source_term_hits
+from .suspects_scan import opens_sentence
 from .suspects_signals import (
     PLAIN_QUOTES,
     Hit,
@@ -158,6 +159,13 @@ def _capital_gates(text: str, table: SentenceTable, want: Callable[[int, str], N
     run: list[tuple[int, bool, bool]] = []  # (start, plain, past the first word) of each capital
     prev: tuple[int, int | None] = (-1, None)  # end and sentence of the previous capital
     for start, end, word in table.capitals():
+        if opens_sentence(text, start):
+            # a sentence's first word is neither past it nor, alone, a run: the run restarts
+            # after it (which may only add sentences to the calque gate)
+            _close_run(run, want)
+            run = []
+            prev = (end, None)
+            continue
         is_plain, designator = _kind(word)
         k = table.index_of(start)
         past = k is not None and table.past_first_word(k, start)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
@@ -134,16 +135,23 @@ class NearIndex:
         self.variants: list[_Variant] = []
         self.max_words = 0
         self._longest = 0  # the longest variant word: longer tokens are never within 2 edits
-        self._by_stem: dict[str, list[tuple[int, int]]] = {}
+        self._stems: dict[str, list[tuple[int, int]]] = {}
+        self._by_stem: dict[str, tuple[tuple[int, int], ...]] = {}
         # Variant words are indexed once per (word, allowed edits), each such key with the
         # (variant, position) pairs it stands for; the deletion neighbourhoods of the keys' words
         # go in one table per allowed edit count (1, 2): deletion -> key numbers.
         self._keys: dict[tuple[str, int], int] = {}
         self._key_words: list[str] = []
-        self._key_pairs: list[list[tuple[int, int]]] = []
-        self._by_deletion: tuple[dict[str, list[int]], ...] = ({}, {})
+        self._pairs: list[list[tuple[int, int]]] = []
+        self._key_pairs: list[tuple[tuple[int, int], ...]] = []
+        self._deletions: tuple[dict[str, list[int]], ...] = ({}, {})
+        self._by_deletion: tuple[dict[str, tuple[int, ...]], ...] = ()
         self._by_token: dict[str, _TokenMatch] = {}
         self._by_window: dict[tuple[str, ...], tuple[_Variant, ...]] = {}
+        # the same, by the window's raw text; and whether a word (as written) opens a variant
+        self._by_raw: dict[str, tuple[_Variant, ...]] = {}
+        self._opens: dict[str, bool] = {}
+        self._window: regex.Pattern[str] | None = None
         for entry in entries:
             term = tuple(entry.term.casefold().split())
             for variant in entry.variants:
@@ -152,23 +160,39 @@ class NearIndex:
                     allowed = _allowed(" ".join(words))
                     order = len(self.variants)
                     self._add(_Variant(order, entry, variant, words, term, allowed))
+        # Tuples of numbers are not tracked by the garbage collector once it has seen them:
+        # lists would keep ~300,000 objects (10,000 entries) in every full collection.
+        self._by_stem = {k: tuple(v) for k, v in self._stems.items()}
+        self._key_pairs = [tuple(p) for p in self._pairs]
+        self._by_deletion = tuple({d: tuple(k) for d, k in t.items()} for t in self._deletions)
+        del self._stems, self._pairs, self._deletions
 
     def _add(self, v: _Variant) -> None:
         self.variants.append(v)
         self.max_words = max(self.max_words, len(v.words))
         self._longest = max(self._longest, *(len(w) for w in v.words))
         for p, word in enumerate(v.words):
-            self._by_stem.setdefault(_stem(word), []).append((v.order, p))
+            self._stems.setdefault(_stem(word), []).append((v.order, p))
             if v.allowed:
                 key = self._keys.get((word, v.allowed))
                 if key is None:
                     key = self._keys[word, v.allowed] = len(self._key_words)
                     self._key_words.append(word)
-                    self._key_pairs.append([])
-                    table = self._by_deletion[v.allowed - 1]
+                    self._pairs.append([])
+                    table = self._deletions[v.allowed - 1]
                     for d in _deletions(word, v.allowed):
                         table.setdefault(d, []).append(key)
-                self._key_pairs[key].append((v.order, p))
+                self._pairs[key].append((v.order, p))
+
+    def window(self) -> regex.Pattern[str]:
+        """Matches the words a variant could cover from a word's start: up to ``max_words``
+        tokens (the group ``w`` captures each), exactly the tokens ``TOKEN.finditer`` gives in turn
+        (between two tokens, only characters that are not letters, marks or digits)."""
+        if self._window is None:
+            word = f"(?P<w>{TOKEN.pattern})"
+            more = f"(?:[^\\p{{L}}\\p{{M}}\\p{{N}}]*{word}){{0,{self.max_words - 1}}}"
+            self._window = regex.compile(word + more)
+        return self._window
 
     def near_variants(self, folded: tuple[str, ...]) -> tuple[_Variant, ...]:
         """The variants that the window opening ``folded`` (the next words, case-folded) is a
@@ -176,27 +200,23 @@ class NearIndex:
         found = self._by_window.get(folded)
         if found is None:
             looked = [self.lookup(word) for word in folded]
-            cands = list(looked[0].single)
+            orders = set(looked[0].single)
             if looked[0].opens and len(looked) > 1:
-                cands.extend(self.variants[o] for o in looked[0].opens & looked[1].second)
+                orders.update(set(looked[0].opens).intersection(looked[1].second))
+            later = [frozenset(m.pairs) for m in looked[2:]]  # positions 2, 3, ...
             found = tuple(
-                sorted(
-                    (
-                        v
-                        for v in cands
-                        if len(v.words) <= len(folded)
-                        and all((v.order, p) in looked[p].pairs for p in range(2, len(v.words)))
-                        and _near(folded[: len(v.words)], v)
-                    ),
-                    key=lambda v: v.order,
-                )
+                v
+                for v in map(self.variants.__getitem__, sorted(orders))
+                if len(v.words) <= len(folded)
+                and all((v.order, p) in later[p - 2] for p in range(2, len(v.words)))
+                and _near(folded[: len(v.words)], v)
             )
             if len(self._by_window) > 200_000:
                 self._by_window.clear()
             self._by_window[folded] = found
         return found
 
-    def _near_keys(self, token: str, allowed: int, table: dict[str, list[int]]) -> set[int]:
+    def _near_keys(self, token: str, allowed: int, table: dict[str, tuple[int, ...]]) -> set[int]:
         """The keys of ``table`` whose word is within ``allowed`` edits of ``token``.
 
         Words within ``allowed`` edits share a deletion (``i`` characters deleted from the
@@ -231,14 +251,13 @@ class NearIndex:
                 if table and len(token) <= self._longest + allowed:
                     for key in self._near_keys(token, allowed, table):
                         pairs.update(self._key_pairs[key])
-            single = tuple(
-                self.variants[o]
-                for o, p in sorted(pairs)
-                if p == 0 and len(self.variants[o].words) == 1
-            )
-            multi = frozenset(o for o, p in pairs if p == 0 and len(self.variants[o].words) > 1)
+            ordered = sorted(pairs)
+            variants = self.variants
             found = _TokenMatch(
-                single, multi, frozenset(o for o, p in pairs if p == 1), frozenset(pairs)
+                tuple(o for o, p in ordered if p == 0 and len(variants[o].words) == 1),
+                tuple(o for o, p in ordered if p == 0 and len(variants[o].words) > 1),
+                tuple(o for o, p in ordered if p == 1),
+                tuple(ordered),
             )
             if len(self._by_token) > 200_000:
                 self._by_token.clear()  # bounded memory on endless vocabularies
@@ -246,15 +265,16 @@ class NearIndex:
         return found
 
 
-@dataclass(frozen=True, slots=True)
-class _TokenMatch:
-    """Where one token could stand: the one-word variants it could be, the orders of the longer
-    variants it could open, of those it could be the second word of, and all (order, position)."""
+class _TokenMatch(NamedTuple):
+    """Where one token could stand: the orders of the one-word variants it could be, of the
+    longer variants it could open, of those it could be the second word of, and all (order,
+    position) pairs. Tuples of numbers, which the garbage collector stops tracking (a cache of
+    200,000 tokens costs full collections nothing)."""
 
-    single: tuple[_Variant, ...]
-    opens: frozenset[int]
-    second: frozenset[int]
-    pairs: frozenset[tuple[int, int]]
+    single: tuple[int, ...]
+    opens: tuple[int, ...]
+    second: tuple[int, ...]
+    pairs: tuple[tuple[int, int], ...]
 
 
 def near_index(entries: Sequence[Entry]) -> NearIndex:
@@ -317,13 +337,27 @@ def near_miss_hits(text: str, table: SentenceTable, entries: Sequence[Entry]) ->
     if not index.variants:
         return []
     found: list[tuple[int, int, int, Hit]] = []
+    window = index.window()
+    by_raw = index._by_raw
     for k, opening in sorted(_openings(text, table, index).items()):
         span = table.spans[k]
         for start in sorted(opening):
             # only the few words a variant could cover are read, not the whole sentence
-            words = _words_from(text, start, span[1], index.max_words)
+            m = window.match(text, start, span[1])
+            if m is None:
+                continue
+            raw = m.group()
+            near = by_raw.get(raw)
+            if near is None:
+                near = index.near_variants(tuple(w.casefold() for w in m.captures("w")))
+                if len(by_raw) > 200_000:
+                    by_raw.clear()
+                by_raw[raw] = near
+            if not near:
+                continue
+            words = list(zip(m.starts("w"), m.ends("w"), m.captures("w"), strict=True))
             not_first = table.past_first_word(k, start)
-            for v in index.near_variants(tuple(w[2].casefold() for w in words)):
+            for v in near:
                 hit = _in_context(text, span, words, v, not_first)
                 if hit is not None:
                     found.append((v.order, k, start, hit))
@@ -340,11 +374,16 @@ def _openings(text: str, table: SentenceTable, index: NearIndex) -> dict[int, se
         m = TOKEN.match(text, q.end())
         if m is not None:
             quoted.append((m.start(), m.end(), m.group()))
-    cache = index._by_token
+    opens = index._opens
     for start, _, word in (*table.capitals(), *quoted):
-        folded = word.casefold()
-        match = cache.get(folded) or index.lookup(folded)
-        if match.single or match.opens:
+        is_opener = opens.get(word)
+        if is_opener is None:
+            match = index.lookup(word.casefold())
+            is_opener = bool(match.single or match.opens)
+            if len(opens) > 200_000:
+                opens.clear()
+            opens[word] = is_opener
+        if is_opener:
             k = table.index_of(start)
             if k is not None and _token_start(text, table.spans[k][0], start):
                 out.setdefault(k, set()).add(start)

@@ -402,4 +402,38 @@ def test_near_index_lookup_is_every_word_within_the_allowed_edits(
         for p, w in enumerate(v.words)
         if _stem(w) == _stem(token) or _levenshtein(token, w) <= _allowed(" ".join(v.words))
     }
-    assert index.lookup(token).pairs == want
+    assert set(index.lookup(token).pairs) == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list("aB .!?…»“”\"')]\n\t\r-,«"), max_size=40))
+def test_opens_sentence_only_for_first_words(text: str) -> None:
+    """A capitalized word the cheap test calls a sentence's first word is one, by the table."""
+    from normalizer.suspects_lex import SentenceTable
+    from normalizer.suspects_scan import opens_sentence
+
+    table = SentenceTable(text)
+    for start, _, _ in table.capitals():
+        k = table.index_of(start)
+        assert k is not None
+        if opens_sentence(text, start):
+            assert not table.past_first_word(k, start)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=list("aBé-'’ .,«»\"\n1ж\u0301_"), min_size=1, max_size=24),
+    st.integers(min_value=1, max_value=4),
+)
+def test_near_window_reads_the_tokens_finditer_reads(text: str, count: int) -> None:
+    from normalizer.suspects_near import NearIndex, _words_from
+
+    variant = " ".join(["ab"] * count)
+    window = NearIndex([Entry(term="X", id="x", glossary="g", variants=(variant,))]).window()
+    for start in range(len(text)):
+        if start and text[start - 1].isalnum() or not text[start].isalnum():
+            continue
+        for end in (start, (start + len(text)) // 2, len(text)):
+            m = window.match(text, start, end)
+            got = list(zip(m.starts("w"), m.ends("w"), m.captures("w"), strict=True)) if m else []
+            assert got == _words_from(text, start, end, count)
