@@ -7,14 +7,15 @@ file's folder.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError, Problem
-from .yamlpos import Located, YamlFailure, parse_located
+
+if TYPE_CHECKING:
+    from .yamlpos import Located
 
 __all__ = ["Config", "LEVELS", "RuleLevels", "find_config", "load_config"]
 
@@ -129,7 +130,20 @@ def load_config(path: str | Path | None = None, *, start: Path | None = None) ->
         raise ConfigError(problems=[Problem(str(p), 0, 0, "config file not found")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(problems=[Problem(str(p), 0, 0, f"cannot read config: {exc}")]) from None
-    return parse_config(text, p)
+    return _parse_cached(text, p)
+
+
+def _parse_cached(text: str, path: Path) -> Config:
+    """:func:`parse_config`, or its result from an earlier run on the same text and path (a
+    warm run then needs no YAML parser). A bad config raises every time: errors are not cached."""
+    from .cache import content_key, memo
+
+    key = content_key("config", ("config.py", "yamlpos.py"), (str(path), text))
+    return memo("config", key, lambda: parse_config(text, path), valid=_is_config)
+
+
+def _is_config(value: object) -> bool:
+    return isinstance(value, Config)
 
 
 def _defaults() -> Config:
@@ -138,6 +152,10 @@ def _defaults() -> Config:
 
 
 def parse_config(text: str, path: Path) -> Config:
+    import difflib
+
+    from .yamlpos import Located, YamlFailure, parse_located
+
     problems: list[Problem] = []
     try:
         root = parse_located(text, str(path))
