@@ -100,7 +100,22 @@ def _mojibake_trigger() -> re.Pattern[str]:
     sequences "[ВГРС] punctuation [ВГРС]", "[ΒΓΞΟ] punctuation [ΒΓΞΟ]". Curly quotes, the
     apostrophe, Greek and Cyrillic letters, which ordinary text is full of, are not triggers on
     their own, so ftfy (slow per line) runs only on lines that have a trigger.
+    The pattern is kept in the cache directory per ftfy version: clean text never imports ftfy.
     """
+    from .cache import content_key, memo, module_stamp
+
+    stamp = module_stamp("ftfy", "badness.py")
+    if stamp is None:
+        return re.compile(_trigger_source())
+    key = content_key("ftfy-trigger", ("cleanup_lines.py",), (stamp,))
+    return re.compile(memo("ftfy-trigger", key, _trigger_source, valid=_is_str))
+
+
+def _is_str(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _trigger_source() -> str:
     from ftfy.badness import MOJIBAKE_CATEGORIES as cats
 
     classes = ("c1", "bad", "upper_accented", "lower_accented", "currency", "numeric", "box", "law")
@@ -108,7 +123,7 @@ def _mojibake_trigger() -> re.Pattern[str]:
     single = "".join(cats[c] for c in classes) + "°µÙØЂ"
     capitals = "ВГРСΒΓΞΟ"  # (a superset of the two sequences)
     # One class first (``re`` skips ahead to it in C), then which kind of trigger it was.
-    return re.compile(f"[{single}{capitals}](?:(?<=[{single}])|(?=[{punct}][{capitals}]))")
+    return f"[{single}{capitals}](?:(?<=[{single}])|(?=[{punct}][{capitals}]))"
 
 
 @functools.lru_cache(maxsize=1)
@@ -125,8 +140,6 @@ def _suspect_lines(text: str) -> Iterator[tuple[int, str]]:
     (both need a trigger). Matches are short, so the regex runs on a few characters around each
     trigger (with ``pos``, where "^" cannot match: "^[ÃÂ] " is checked by hand).
     """
-    from ftfy.badness import BADNESS_RE
-
     has_cr = "\r" in text  # else searching for "\r" would scan to the end for every line
     start = end = -1  # the line of the previous trigger
     taken = -1  # start of the last line yielded
@@ -135,6 +148,8 @@ def _suspect_lines(text: str) -> Iterator[tuple[int, str]]:
             start, end = _line_bounds(text, at, has_cr)
         if start == taken:
             continue
+        from ftfy.badness import BADNESS_RE  # (imported only once there is a trigger)
+
         near = BADNESS_RE.search(text, max(start, at - _BAD_SPAN), min(end, at + _BAD_SPAN))
         anchored = at == start and text.startswith(("Ã ", "Â "), at)  # "^[ÃÂ] " in BADNESS_RE
         if near or anchored or "\x80" <= text[at] <= "\x9f" or end - start > _FTFY_SEGMENT:
@@ -176,11 +191,8 @@ def mojibake(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
     alphabet = non_ascii_chars(text)
     if alphabet is not None and not any(map(_mojibake_trigger_char().match, alphabet)):
         return  # no character that could start a trigger
-    import ftfy
-
-    config = _ftfy_config()
     for offset, line in _suspect_lines(text):
-        fixed = ftfy.fix_text(line, config)
+        fixed = _fix_text(line)
         if fixed == line:
             continue
         for start, end, new in _changed_spans(line, fixed):
@@ -188,6 +200,12 @@ def mojibake(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
                 offset + start, offset + end, line[start:end], new, "cleanup/mojibake",
                 f"repair mojibake as {new!r}",
             )  # fmt: skip
+
+
+def _fix_text(line: str) -> str:
+    import ftfy  # (imported only for a line that may hold mojibake)
+
+    return ftfy.fix_text(line, _ftfy_config())
 
 
 def _window(options: Mapping[str, Any]) -> int:

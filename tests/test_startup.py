@@ -1,0 +1,125 @@
+"""What keeps a small CLI run fast: a warm run loads no heavy library, and the shortcuts that
+avoid them (word facts without wordfreq, the mojibake prefilter without ftfy) answer exactly as
+those libraries do. Timing itself is measured by bench/startup.py, not asserted here."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("wordfreq", "langcodes", "ftfy", "yaml", "pathspec", "lxml", "rich", "tqdm")
+
+_PROBE = """
+import runpy, sys
+sys.argv = ["mtnorm", *sys.argv[1:]]
+try:
+    runpy.run_module("normalizer", run_name="__main__")
+except SystemExit as exc:
+    code = exc.code
+heavy = sorted({m.split(".")[0] for m in sys.modules} & set(__HEAVY__))
+sys.stderr.write("HEAVY:" + ",".join(heavy) + "\\n")
+sys.exit(code)
+""".replace("__HEAVY__", repr(HEAVY))
+
+
+def _run(args: list[str], text: str, cache: Path) -> tuple[str, list[str]]:
+    env = {**os.environ, "MTNORM_CACHE_DIR": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args],
+        input=text.encode(),
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    err = done.stderr.decode()
+    assert done.returncode in (0, 1), err
+    heavy = next(line for line in err.splitlines() if line.startswith("HEAVY:"))[6:]
+    return done.stdout.decode(), [m for m in heavy.split(",") if m]
+
+
+@pytest.fixture(scope="module")
+def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("mtnorm-cache")
+
+
+def test_a_warm_default_run_loads_no_heavy_library(warm_cache: Path, seed_text: str) -> None:
+    text = seed_text[:5000] + "\nThe anti-corruption well-known so-called «Newbie» case.\n"
+    cold, _ = _run(["fix", "-"], text, warm_cache)  # builds the caches
+    warm, heavy = _run(["fix", "-"], text, warm_cache)
+    assert warm == cold
+    assert heavy == []
+    report, heavy = _run(["check", "--format", "json", "-"], text, warm_cache)
+    assert '"rule"' in report
+    assert heavy == []
+
+
+def test_mojibake_still_loads_ftfy_and_is_repaired(warm_cache: Path) -> None:
+    out, heavy = _run(["fix", "-"], "The CafÃ© opened.\n", warm_cache)
+    assert out == "The Café opened.\n"
+    assert "ftfy" in heavy
+
+
+def test_the_cached_mojibake_trigger_is_ftfy_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from normalizer import cleanup_lines
+
+    monkeypatch.setenv("MTNORM_CACHE_DIR", str(tmp_path))
+    try:
+        cleanup_lines._mojibake_trigger.cache_clear()
+        built = cleanup_lines._mojibake_trigger().pattern
+        assert list(tmp_path.glob("ftfy-trigger-*.pickle"))
+        cleanup_lines._mojibake_trigger.cache_clear()
+        assert cleanup_lines._mojibake_trigger().pattern == built == cleanup_lines._trigger_source()
+    finally:
+        cleanup_lines._mojibake_trigger.cache_clear()
+
+
+def test_wordfreq_splits_plain_compounds_at_their_hyphens() -> None:
+    """The word table computes a-z hyphenated compounds itself, assuming wordfreq tokenizes
+    them into their parts in every language the name gap reads."""
+    from wordfreq.tokens import lossy_tokenize
+
+    from normalizer import suspects_lex as lex
+
+    rng = random.Random(7)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = ["anti", "corruption", "so", "called", "well", "known", "x", "ray", "de", "la", "l"]
+    words += ["qu", "un", "d", "heure", "i", "s", "t", "ll", "ve", "re", "aujourd", "hui"]
+    words += ["".join(rng.choice(letters) for _ in range(rng.randint(1, 9))) for _ in range(300)]
+    compounds = ["-".join(p) for p in itertools.product(words[:22], repeat=2)]
+    compounds += ["-".join(rng.sample(words, rng.randint(2, 4))) for _ in range(1500)]
+    for folded in compounds:
+        assert lex._COMPOUND.fullmatch(folded)
+        for lang in lex._LANGUAGES:
+            assert lossy_tokenize(folded, lang) == folded.split("-"), (folded, lang)
+
+
+def test_raw_frequencies_are_wordfreq_s() -> None:
+    from wordfreq import cB_to_freq
+
+    from normalizer import suspects_lex as lex
+
+    row = (3.0, 1.0, " ".join(["0", "1", "-", "250", "599", "800", "-", "1234", "37"]))
+    expected = [0.0 if x == "-" else cB_to_freq(-int(x)) for x in row[2].split()]
+    assert lex._raw_freqs(row) == expected
+
+
+def test_median_is_statistics_median() -> None:
+    import statistics
+
+    from normalizer import suspects_lex as lex
+
+    rng = random.Random(3)
+    for n in range(1, 12):
+        values = [round(rng.uniform(0, 8), 2) for _ in range(n)]
+        assert lex._median(values) == statistics.median(values)
