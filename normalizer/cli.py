@@ -29,6 +29,7 @@ GLOSSARY_PLUGINS = {
     "merge": "normalizer.mining_merge:merge_main",
     "import": "normalizer.importers:main",
 }
+COMMANDS = ("fix", "check", "explain", "glossary")  # parsed here (the plugins parse their own)
 EXTRA_HINTS = {"normalizer.lsp": "lsp", "normalizer.scoring.cli": "model"}
 
 
@@ -91,7 +92,13 @@ def _common(p: argparse.ArgumentParser, *, paths: bool = True) -> None:
     p.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The ``mtnorm`` parser; with ``only``, just that command gets its options (every command
+    is still listed): a run parses one command, and the others' options cost startup time."""
+
+    def full(name: str) -> bool:
+        return only is None or only == name
+
     parser = argparse.ArgumentParser(
         prog="mtnorm",
         description=(
@@ -101,6 +108,36 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mtnorm {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     fix = sub.add_parser("fix", help="fix text (stdin to stdout, or files)")
+    if full("fix"):
+        _fix_options(fix)
+    check = sub.add_parser("check", help="report findings")
+    if full("check"):
+        _check_options(check)
+    explain = sub.add_parser("explain", help="show which rules fire where and why")
+    if full("explain"):
+        _explain_options(explain)
+    gl = sub.add_parser("glossary", help="glossary tools: lint, merge, import")
+    gsub = gl.add_subparsers(dest="glossary_command", metavar="SUBCOMMAND")
+    lint = gsub.add_parser("lint", help="validate glossaries and run their examples")
+    if full("glossary"):
+        lint.add_argument("files", nargs="*", help="glossary files (default: the config's)")
+        lint.add_argument("--config", metavar="PATH")
+        lint.add_argument("--debug", action="store_true")
+    for name, helptext in (
+        ("merge", "merge a reviewed draft into a glossary"),
+        ("import", "convert other tools' term lists"),
+    ):
+        gsub.add_parser(name, help=helptext, add_help=False)
+    for name, helptext in (
+        ("suggest", "mine a corpus into a draft glossary"),
+        ("model", "install or inspect the optional model"),
+        ("lsp", "run the language server on stdio"),
+    ):
+        sub.add_parser(name, help=helptext, add_help=False)
+    return parser
+
+
+def _fix_options(fix: argparse.ArgumentParser) -> None:
     _common(fix)
     mode = fix.add_mutually_exclusive_group()
     mode.add_argument("--in-place", "-i", action="store_true", help="rewrite the files")
@@ -114,7 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="stdin to stdout in bounded memory, chunk by chunk (for inputs of any size)",
     )
-    check = sub.add_parser("check", help="report findings")
+
+
+def _check_options(check: argparse.ArgumentParser) -> None:
     _common(check)
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     check.add_argument(
@@ -122,7 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 0 even when there are findings (errors still exit 2)",
     )
-    explain = sub.add_parser("explain", help="show which rules fire where and why")
+
+
+def _explain_options(explain: argparse.ArgumentParser) -> None:
     explain.add_argument(
         "text",
         nargs="?",
@@ -132,24 +173,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("--file", metavar="PATH", help="explain the text of this file instead")
     _common(explain, paths=False)
-    gl = sub.add_parser("glossary", help="glossary tools: lint, merge, import")
-    gsub = gl.add_subparsers(dest="glossary_command", metavar="SUBCOMMAND")
-    lint = gsub.add_parser("lint", help="validate glossaries and run their examples")
-    lint.add_argument("files", nargs="*", help="glossary files (default: the config's)")
-    lint.add_argument("--config", metavar="PATH")
-    lint.add_argument("--debug", action="store_true")
-    for name, helptext in (
-        ("merge", "merge a reviewed draft into a glossary"),
-        ("import", "convert other tools' term lists"),
-    ):
-        gsub.add_parser(name, help=helptext, add_help=False)
-    for name, helptext in (
-        ("suggest", "mine a corpus into a draft glossary"),
-        ("model", "install or inspect the optional model"),
-        ("lsp", "run the language server on stdio"),
-    ):
-        sub.add_parser(name, help=helptext, add_help=False)
-    return parser
 
 
 def _split_ids(value: str | None) -> list[str] | None:
@@ -209,7 +232,7 @@ def _dispatch(argv: list[str]) -> int:
         return _plugin(PLUGINS[argv[0]])(argv[1:])
     if len(argv) >= 2 and argv[0] == "glossary" and argv[1] in GLOSSARY_PLUGINS:
         return _plugin(GLOSSARY_PLUGINS[argv[1]])(argv[2:])
-    parser = build_parser()
+    parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
@@ -233,9 +256,13 @@ def _dispatch(argv: list[str]) -> int:
 
 def read_stdin(name: str) -> str:
     """Standard input as strict UTF-8; invalid bytes are an InputError with the byte offset."""
-    from .fileio import decode_utf8
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")  # strict; a BOM stays as U+FEFF (a UTF-16 BOM fails here)
+    except UnicodeDecodeError:
+        from .fileio import decode_utf8  # the error with its position and a hint
 
-    return decode_utf8(sys.stdin.buffer.read(), name)
+        return decode_utf8(data, name)
 
 
 def write_stdout(text: str) -> None:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import sys
 from argparse import Namespace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .cli import read_stdin, write_stdout
-from .edits import Report
 from .engine import Normalizer
 from .errors import InputError, MtnormError, Problem
-from .render import Named, finding_lines, to_json, to_sarif
+
+if TYPE_CHECKING:  # reports render only for check and explain: imported there
+    from .edits import Report
+    from .render import Named
 
 __all__ = ["run_check", "run_explain", "run_fix", "run_glossary"]
 
@@ -66,7 +68,8 @@ def _read_source(args: Namespace) -> str | None:
 
 def _process_text(n: Normalizer, args: Namespace, text: str, name: str, *, fix: bool) -> Report:
     fmt = "text"
-    if args.format_in != "text":
+    # standard input without a name is plain text unless --format-in says otherwise
+    if args.format_in != "text" and not (args.format_in == "auto" and name == "-"):
         try:
             from . import formats
         except ImportError:  # pragma: no cover - formats ship with the package
@@ -133,6 +136,8 @@ def _stream_stdin(n: Normalizer, args: Namespace, name: str) -> int:
 def run_check(args: Namespace) -> int:
     n = build_normalizer(args)
     if _is_stdin(args):
+        from .render import Named
+
         name = _stdin_name(args)
         named = [Named(name, _process_text(n, args, read_stdin(name), name, fix=False))]
         _print_reports(args, named)
@@ -144,6 +149,7 @@ def run_check(args: Namespace) -> int:
 
 def _run_files(n: Normalizer, args: Namespace, mode: str) -> int:
     from .batch import discover, make_processor, run_batch
+    from .render import Named
 
     config = args.config_obj
     files = discover(args.paths, exclude=[*config.exclude, *args.exclude])
@@ -200,12 +206,16 @@ def _run_files(n: Normalizer, args: Namespace, mode: str) -> int:
 
 
 def _print_lines(named: Named) -> None:
+    from .render import finding_lines
+
     lines = finding_lines(named)
     if lines:
         write_stdout("\n".join(lines) + "\n")
 
 
 def _print_reports(args: Namespace, named: list[Named]) -> None:
+    from .render import to_json, to_sarif
+
     fmt = getattr(args, "format", "text")
     if fmt == "json":
         write_stdout(to_json(named) + "\n")
@@ -229,6 +239,7 @@ def run_explain(args: Namespace) -> int:
         text = read_stdin(name)
     else:
         text, name = args.text, "<text>"
+    from .render import Named, finding_lines
     from .spans import LineIndex
 
     index = LineIndex(text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,11 @@ class Named:
     report: Report
 
 
+def _line_index(report: Report) -> Any:
+    """Line/column lookup: a streamed file's report brings its own (it keeps no text)."""
+    return getattr(report, "positions", None) or LineIndex(report.original)
+
+
 def _findings(report: Report) -> list[Edit | Suggestion]:
     items: list[Edit | Suggestion] = [*report.edits, *report.suggestions]
     return sorted(items, key=lambda f: (f.start, f.end, f.rule))
@@ -36,7 +40,7 @@ def _describe(f: Edit | Suggestion) -> str:
 
 def finding_lines(named: Named) -> list[str]:
     """``path:line:col: rule-id message`` lines, sorted by position."""
-    index = LineIndex(named.report.original)
+    index = _line_index(named.report)
     out = []
     for f in _findings(named.report):
         line, col = index.line_col(f.start)
@@ -76,7 +80,7 @@ def _suggestion_json(s: Suggestion, index: LineIndex) -> dict[str, Any]:
 
 
 def report_dict(named: Named) -> dict[str, Any]:
-    index = LineIndex(named.report.original)
+    index = _line_index(named.report)
     r = named.report
     return {
         "path": named.path,
@@ -87,15 +91,19 @@ def report_dict(named: Named) -> dict[str, Any]:
 
 
 def to_json(reports: Sequence[Named]) -> str:
+    import json
+
     return json.dumps([report_dict(n) for n in reports], ensure_ascii=False, indent=2)
 
 
 def to_sarif(reports: Sequence[Named], version: str) -> str:
     """SARIF 2.1.0: one run, a result per finding, fixes for edits."""
+    import json
+
     rules: dict[str, dict[str, Any]] = {}
     results = []
     for named in reports:
-        index = LineIndex(named.report.original)
+        index = _line_index(named.report)
         for f in _findings(named.report):
             rules.setdefault(f.rule, {"id": f.rule, "shortDescription": {"text": f.rule}})
             results.append(_sarif_result(named.path, f, index))
