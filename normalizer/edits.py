@@ -20,6 +20,7 @@ __all__ = [
     "apply_edits",
     "compose_edits",
     "select_non_overlapping",
+    "unchecked_edit",
 ]
 
 
@@ -53,6 +54,26 @@ class Edit:
         return Edit(
             self.start + by, self.end + by, self.old, self.new, self.rule, self.message, self.safety
         )
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def unchecked_edit(
+    start: int, end: int, old: str, new: str, rule: str, message: str, safety: Safety
+) -> Edit:
+    """An :class:`Edit` without the span checks of its constructor, for a caller that cut ``old``
+    from the text at ``start:end`` itself (the glossary stage, once per match)."""
+    e = _new(Edit)
+    _set(e, "start", start)
+    _set(e, "end", end)
+    _set(e, "old", old)
+    _set(e, "new", new)
+    _set(e, "rule", rule)
+    _set(e, "message", message)
+    _set(e, "safety", safety)
+    return e
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +143,22 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     """
     out: list[str] = []
     pos = 0
-    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+    for e in edits:  # most callers pass sorted edits: sort only when one is out of order
+        if e.start < pos:
+            return _apply_sorted(text, sorted(edits, key=lambda e: (e.start, e.end)))
+        if text[e.start : e.end] != e.old:
+            raise ValueError(f"edit {e.rule} at {e.start} does not match the text")
+        out.append(text[pos : e.start])
+        out.append(e.new)
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _apply_sorted(text: str, edits: Sequence[Edit]) -> str:
+    out: list[str] = []
+    pos = 0
+    for e in edits:
         if e.start < pos:
             raise ValueError(f"overlapping edits at {e.start}")
         if text[e.start : e.end] != e.old:

@@ -71,6 +71,9 @@ class Normalizer:
         self.engine = engine
         self.entries: tuple[Entry, ...] = tuple(e for g in self.glossaries for e in g.entries)
         self._matcher = GlossaryMatcher(self.entries, engine)
+        # per entry: (level, rule id, safety, note); per (entry, replacement): the message
+        self._routes: dict[int, tuple[str, str, Safety, str]] = {}
+        self._messages: dict[tuple[int, str], str] = {}
 
     @classmethod
     def from_config(
@@ -157,16 +160,7 @@ class Normalizer:
     def _findings(
         self, text: str, source: str | None, *, suspects: bool = True
     ) -> tuple[list[Edit], list[Suggestion], bool]:
-        proposed: list[Edit] = []  # priority order: glossary, then cleanup
-        suggestions: list[Suggestion] = []
-        for f in self._matcher.find(text)[0]:
-            self._route(
-                _finding_edit(f),
-                "fix" if f.entry.action == "fix" else "warn",
-                proposed,
-                suggestions,
-                origin="glossary",
-            )
+        proposed, suggestions = self._glossary(text)  # priority order: glossary, then cleanup
         for item in self._cleanup(text):
             if isinstance(item, Suggestion):
                 if self.levels.enabled(item.rule, "warn"):
@@ -190,6 +184,39 @@ class Normalizer:
             kept, suggestions = self._promote(kept, suggestions)
         suggestions.sort(key=lambda s: (s.start, s.end, s.rule))
         return kept, suggestions, bool(conflicts)
+
+    def _glossary(self, text: str) -> tuple[list[Edit], list[Suggestion]]:
+        """The glossary stage: edits at ``fix``, suggestions at ``warn`` (per entry rule)."""
+        from .edits import unchecked_edit
+
+        edits: list[Edit] = []
+        suggestions: list[Suggestion] = []
+        routes, messages = self._routes, self._messages
+        for s, e, new, idx, _, _ in self._matcher.rewrites(text)[0]:
+            route = routes.get(idx)
+            if route is None:
+                route = routes[idx] = self._entry_route(idx)
+            level, rule, safety, note = route
+            if level == "off":
+                continue
+            message = messages.get((idx, new))
+            if message is None:
+                if len(messages) >= 1 << 16:
+                    messages.clear()
+                message = messages[(idx, new)] = f"use {new!r}" + (f": {note}" if note else "")
+            edit = unchecked_edit(s, e, text[s:e], new, rule, message, safety)
+            if level == "fix" and safety is Safety.FIX:
+                edits.append(edit)
+            else:
+                suggestions.append(as_suggestion(edit, "glossary"))
+        return edits, suggestions
+
+    def _entry_route(self, idx: int) -> tuple[str, str, Safety, str]:
+        """(level, rule id, safety, note) of entry ``idx``, as ``_route`` decides them."""
+        e = self.entries[idx]
+        fix = e.action == "fix"
+        level = self.levels.level(e.rule_id, "fix" if fix else "warn")
+        return level, e.rule_id, Safety.FIX if fix else Safety.SUGGEST, e.note
 
     def _route(
         self,
@@ -279,7 +306,8 @@ _PROTECTED = re.compile(
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
     """URLs and e-mail addresses: no rule edits inside them (a term in a URL is not prose)."""
-    if "://" not in text and "www." not in text and "@" not in text:
+    # one-character tests first: they run at memchr speed, substring tests at a tenth of it
+    if "@" not in text and ("/" not in text or "://" not in text) and "www." not in text:
         return []
     # [perf hook] every match holds "://", "www." or "@" and no white space: scan only the
     # white-space-delimited tokens around those anchors (the whole-text scan ran at ~5-30 MB/s)
@@ -329,6 +357,8 @@ def select_by_priority(edits: Sequence[Edit]) -> tuple[list[Edit], list[Edit]]:
     taken in priority order, each kept unless it collides with one already kept.
     Returns (kept, sorted by offset; skipped).
     """
+    if _in_order(edits):  # the common case (glossary edits alone): nothing collides
+        return list(edits), []
     order = sorted(range(len(edits)), key=lambda i: (edits[i].start, edits[i].end, i))
     clusters: list[list[int]] = []
     end = -1
@@ -347,3 +377,15 @@ def select_by_priority(edits: Sequence[Edit]) -> tuple[list[Edit], list[Edit]]:
             (skipped if any(_collide(edits[j], k) for k in chosen) else chosen).append(edits[j])
         kept.extend(sorted(chosen, key=lambda x: (x.start, x.end)))
     return kept, skipped
+
+
+def _in_order(edits: Sequence[Edit]) -> bool:
+    """Whether ``edits`` are sorted by (start, end) and no two collide."""
+    end = -1
+    prev: Edit | None = None
+    for e in edits:
+        if e.start < end or prev is not None and e.start == e.end == prev.start == prev.end:
+            return False
+        end = e.end
+        prev = e
+    return True

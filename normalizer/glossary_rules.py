@@ -8,14 +8,14 @@ companion" -> "an ally", reported as part of the same edit).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import regex
 
 from .casing import apply_case, article_for
 from .glossary_model import Context, Entry
-from .matcher import Hit, build_finder, normalize_key, select_leftmost_longest
+from .matcher import build_finder, normalize_key
 from .patterns import SEARCH_TIMEOUT, compile_pattern
 from .text import is_boundary
 
@@ -132,6 +132,10 @@ class GlossaryMatcher:
                     owners[keys[k]].append(idx)
         self._owners = [tuple(o) for o in owners]
         self._finder = build_finder(list(keys), engine)
+        self._occurrences: Callable[[str], list[tuple[int, int, int]]] = getattr(
+            self._finder, "occurrences", self._hits
+        )
+        self._cased: dict[tuple[int, str], str] = {}
         self._patterns = [(idx, p) for idx, e in enumerate(self.entries) for p in e.patterns]
         self._contexts = {
             idx: _CompiledContext(e.context)
@@ -142,41 +146,60 @@ class GlossaryMatcher:
     def __reduce__(self) -> tuple[type, tuple[tuple[Entry, ...], str]]:
         return (type(self), (self.entries, self.engine))
 
-    def _chosen(self, text: str) -> tuple[list[tuple[int, int, list[int]]], list[str]]:
+    def _hits(self, text: str) -> list[tuple[int, int, int]]:
+        return [(h.start, h.end, h.key) for h in self._finder.find_all(text)]
+
+    def _chosen(self, text: str) -> tuple[list[tuple[int, int, tuple[int, ...]]], list[str]]:
         """Spans chosen leftmost-longest over variant and pattern hits, each with its candidate
         entries in glossary order; and warnings (e.g. pattern timeouts)."""
-        hits = self._finder.find_all(text)
+        occ = self._occurrences(text)
         # candidate "keys" below are entry-ordered owner lists: variant keys first, then patterns
-        owner_lists: list[tuple[int, ...]] = list(self._owners)
+        owner_lists: list[tuple[int, ...]] = self._owners
         warnings: list[str] = []
-        for idx, pattern in self._patterns:
-            owner_lists.append((idx,))
-            key = len(owner_lists) - 1
-            try:
-                for m in compile_pattern(pattern).finditer(
-                    text, overlapped=True, timeout=SEARCH_TIMEOUT
-                ):
-                    if m.end() > m.start() and is_boundary(text, m.start(), m.end()):
-                        hits.append(Hit(m.start(), m.end(), key))
-            except TimeoutError:
-                warnings.append(
-                    f"{self.entries[idx].rule_id}: pattern {pattern!r} timed out; "
-                    "skipped for this text"
-                )
-        spans = [
-            (group[0].start, group[0].end, sorted({i for h in group for i in owner_lists[h.key]}))
-            for group in select_leftmost_longest(hits)
-        ]
-        return spans, warnings
+        if self._patterns:
+            owner_lists = list(owner_lists)
+            for idx, pattern in self._patterns:
+                owner_lists.append((idx,))
+                key = len(owner_lists) - 1
+                try:
+                    for m in compile_pattern(pattern).finditer(
+                        text, overlapped=True, timeout=SEARCH_TIMEOUT
+                    ):
+                        if m.end() > m.start() and is_boundary(text, m.start(), m.end()):
+                            occ.append((m.start(), m.end(), key))
+                except TimeoutError:
+                    warnings.append(
+                        f"{self.entries[idx].rule_id}: pattern {pattern!r} timed out; "
+                        "skipped for this text"
+                    )
+        return select_spans(occ, owner_lists), warnings
+
+    def rewrites(self, text: str) -> tuple[list[tuple[int, int, str, int, int, int]], list[str]]:
+        """The edits ``text`` needs, as ``(start, end, new, entry index, match start, match
+        end)`` (sorted, non-overlapping; ``start:end`` includes removed quotes and a fixed
+        article), and warnings (e.g. pattern timeouts)."""
+        spans, warnings = self._chosen(text)
+        out = []
+        contexts, rewrite = self._contexts, self._rewrite
+        for start, end, order in spans:
+            for idx in order:
+                ctx = contexts.get(idx)
+                if ctx is not None and not ctx.holds(text, start, end):
+                    continue  # rule 7: no edit; the scan has already moved past this span
+                done = rewrite(text, start, end, idx)
+                if done is not None:
+                    out.append(done)
+                break
+        return out, warnings
 
     def find(self, text: str) -> tuple[list[GlossaryFinding], list[str]]:
         """Findings for ``text`` (sorted, non-overlapping) and warnings (e.g. pattern timeouts)."""
-        spans, warnings = self._chosen(text)
-        findings = []
-        for start, end, order in spans:
-            finding = self._resolve(text, start, end, order)
-            if finding is not None:
-                findings.append(finding)
+        rewrites, warnings = self.rewrites(text)
+        entries = self.entries
+        findings = [
+            GlossaryFinding(s, e, text[s:e], new, entries[idx], text[ms:me])
+            for s, e, new, idx, ms, me in rewrites
+        ]
         return findings, warnings
 
     def explain(self, text: str) -> list[tuple[int, int, Entry, str]]:
@@ -190,31 +213,61 @@ class GlossaryMatcher:
                 if ctx is not None and not ctx.holds(text, start, end):
                     out.append((start, end, entry, "context"))
                     continue
-                done = _rewrite(text, start, end, entry)
+                done = self._rewrite(text, start, end, idx)
                 out.append((start, end, entry, "edit" if done else "no change"))
                 break
         return out
 
-    def _resolve(self, text: str, start: int, end: int, order: list[int]) -> GlossaryFinding | None:
-        for idx in order:
-            ctx = self._contexts.get(idx)
-            if ctx is not None and not ctx.holds(text, start, end):
-                continue
-            return _rewrite(text, start, end, self.entries[idx])
-        return None  # rule 7: no edit; the scan has already moved past this span
+    def _rewrite(
+        self, text: str, start: int, end: int, idx: int
+    ) -> tuple[int, int, str, int, int, int] | None:
+        """Case (memoized per entry and matched text), quotes, article; None if no change."""
+        matched = text[start:end]
+        cache = self._cased
+        new = cache.get((idx, matched))
+        entry = self.entries[idx]
+        if new is None:
+            if len(cache) >= _CASED_MAX:
+                cache.clear()
+            new = cache[(idx, matched)] = apply_case(entry.term, matched, entry.case)
+        s, e = start, end
+        if entry.unquote and s and e < len(text) and text[e] in QUOTE_PAIRS.get(text[s - 1], ""):
+            s, e = s - 1, e + 1
+        # an article needs white space before the match and "a"/"an" before that white space
+        if s >= 2 and text[s - 1].isspace() and (text[s - 2] in "aAnN" or text[s - 2].isspace()):
+            m = _ARTICLE_BEFORE.search(text, max(0, s - 12), s)
+            if m:
+                fixed = article_for(m.group(1), new)
+                if fixed != m.group(1):
+                    s, new = m.start(), fixed + m.group(2) + new
+        if (text[s:e] if s != start or e != end else matched) == new:
+            return None  # rule 8: only where the replacement differs
+        return s, e, new, idx, start, end
 
 
-def _rewrite(text: str, start: int, end: int, entry: Entry) -> GlossaryFinding | None:
-    matched = text[start:end]
-    new = apply_case(entry.term, matched, entry.case)
-    s, e = start, end
-    if entry.unquote and s > 0 and e < len(text) and text[e] in QUOTE_PAIRS.get(text[s - 1], ""):
-        s, e = s - 1, e + 1
-    m = _ARTICLE_BEFORE.search(text, max(0, s - 12), s)
-    if m:
-        fixed = article_for(m.group(1), new)
-        if fixed != m.group(1):
-            s, new = m.start(), fixed + m.group(2) + new
-    if text[s:e] == new:
-        return None  # rule 8: only where the replacement differs
-    return GlossaryFinding(s, e, text[s:e], new, entry, matched)
+_CASED_MAX = 1 << 16  # memoized case transfers per matcher (cleared when full)
+
+
+def select_spans(
+    occ: list[tuple[int, int, int]], owners: Sequence[tuple[int, ...]]
+) -> list[tuple[int, int, tuple[int, ...]]]:
+    """Occurrences ``(start, end, key)`` chosen leftmost-longest without overlap (spec rule 4),
+    each chosen span with the owners of its keys (glossary order). Sorts ``occ`` in place."""
+    occ.sort()
+    out: list[tuple[int, int, tuple[int, ...]]] = []
+    pos = last = -1
+    for s, e, k in occ:
+        if s < pos:
+            if s == last:  # the same start as the last chosen span, and as long or longer
+                _, pe, po = out[-1]
+                if e == pe:
+                    out[-1] = (s, e, tuple(sorted({*po, *owners[k]})))
+                else:
+                    out[-1] = (s, e, owners[k])
+                    pos = e
+            continue
+        if s == e:
+            continue
+        out.append((s, e, owners[k]))
+        pos, last = e, s
+    return out
