@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import marshal
 import math
 import os
 from collections.abc import Iterable
@@ -257,7 +256,7 @@ def zipf_en_at_least(word: str, threshold: float) -> bool:
 # spellings ("so-called", "café") still go to wordfreq.
 
 _TABLE_MIN_ZIPF = 3.0
-_TABLE_FORMAT = 4
+_TABLE_FORMAT = 5
 _SIMPLE = regex.compile(r"[a-z]+")
 _COMPOUND = regex.compile(r"[a-z]+(?:-[a-z]+)+")
 _APOSTROPHE = regex.compile(r"[a-z]+(?:['’][a-z]+)+")
@@ -390,26 +389,19 @@ def _buckets(lang: str, words: Iterable[str]) -> dict[str, str]:
 
 
 def _read_table(path: Path) -> _Table | None:
-    """The table in ``marshal`` form (one fast read, ~5x faster than parsing text)."""
-    try:
-        table = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None  # missing or damaged: rebuilt
-    if not isinstance(table, dict) or not table:
-        return None
-    word, row = next(iter(table.items()))
-    if not (isinstance(word, str) and isinstance(row, tuple) and len(row) == 3):
-        return None
-    if not (isinstance(row[0], float) and isinstance(row[1], float) and isinstance(row[2], str)):
-        return None
-    return table
+    """The table as :func:`_write_table` wrote it (only its words become objects on reading)."""
+    from .rowtable import load_rows
+
+    return load_rows(path)
 
 
 def _write_table(path: Path, table: _Table) -> None:
     """Write atomically (a reader never sees half a table); a read-only disk only costs speed."""
     import tempfile
 
-    data = marshal.dumps(table)
+    from .rowtable import dump_rows
+
+    data = dump_rows(table)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-wordfacts-", dir=path.parent)
         with os.fdopen(fd, "wb") as f:

@@ -123,3 +123,36 @@ def test_median_is_statistics_median() -> None:
     for n in range(1, 12):
         values = [round(rng.uniform(0, 8), 2) for _ in range(n)]
         assert lex._median(values) == statistics.median(values)
+
+
+def test_row_table_round_trip_answers_as_the_dict_it_stands_for(tmp_path: Path) -> None:
+    from normalizer.rowtable import dump_rows, load_rows
+
+    table = {"the": (7.73, 3.02, "10 11 - 12"), "sailor": (3.8, 1.5, ""), "é": (3.0, 0.1, "9")}
+    path = tmp_path / "t.marshal"
+    path.write_bytes(dump_rows(table))
+    rows = load_rows(path)
+    assert rows is not None
+    assert len(rows) == 3 and list(rows) == list(table)
+    assert "the" in rows and "thee" not in rows
+    for word, row in table.items():
+        assert rows[word] == row and rows.get(word) == row
+    assert rows.get("thee") is None and rows.get("thee", 1) == 1
+    assert dict(rows.items()) == table and list(rows.values()) == list(table.values())
+    with pytest.raises(KeyError):
+        rows["thee"]
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"\x00garbage", b"\xe9\x03\x00\x00\x00"], ids=["empty", "garbage", "truncated"]
+)
+def test_a_damaged_row_table_reads_as_missing(tmp_path: Path, data: bytes) -> None:
+    from normalizer.rowtable import dump_rows, load_rows
+
+    path = tmp_path / "t.marshal"
+    assert load_rows(path) is None  # missing
+    path.write_bytes(data)
+    assert load_rows(path) is None
+    good = dump_rows({"a": (1.0, 2.0, "x")})
+    path.write_bytes(good[: len(good) // 2])
+    assert load_rows(path) is None
