@@ -25,9 +25,8 @@ from .glossary_model import Entry
 from .scoring.base import Scorer, SpanInContext
 from .suspects_lex import TOKEN, TYPE_NOUNS, Sentence, SentenceTable, sentences
 from .suspects_near import near_miss_hits, source_term_hits
-from .suspects_scan import opens_sentence
+from .suspects_scan import occurrences, opens_sentence
 from .suspects_signals import (
-    PLAIN_QUOTES,
     Hit,
     calque_hits,
     credit_hits,
@@ -36,6 +35,7 @@ from .suspects_signals import (
     is_designator,
     plain_calque_word,
     plain_quoted_hits,
+    plain_quotes,
     quoted_hits,
     type_noun_hits,
 )
@@ -122,6 +122,26 @@ _GROUP = regex.compile(
     r"(?<![\p{L}\p{M}\p{N}])[\p{Uppercase}\p{Lt}][\p{L}\p{M}\p{N}'’-]*"
     r"[sSßẞſ] of [\p{Uppercase}\p{Lt}]"
 )
+_GROUP_WORD = regex.compile(r"[\p{L}\p{M}\p{N}'’-]")
+
+
+def group_starts(text: str) -> list[int]:
+    """Where :data:`_GROUP` matches start, found from the literal " of " (a superset of
+    ``_GROUP.finditer``'s starts: a match overlapping the previous one is kept too)."""
+    out = []
+    for i in occurrences(text, " of "):
+        after = text[i + 4 : i + 5]
+        if not i or text[i - 1] not in "sSßẞſ" or not after or after.isascii() and not after.isupper():
+            continue
+        j = i - 1  # back to the start of the word before " of "
+        while j > 0 and _GROUP_WORD.match(text, j - 1):
+            j -= 1
+        m = _GROUP.search(text, j, i + 5)
+        if m is not None:
+            out.append(m.start())
+    return out
+
+
 _CONNECTOR_GAP = regex.compile(r"[^\p{L}\p{M}\p{N}]*(?:of|and|the|for|de)[^\p{L}\p{M}\p{N}]*")
 
 
@@ -137,8 +157,8 @@ def _gated(text: str, table: SentenceTable) -> dict[str, list[Sentence]]:
 
     _capital_gates(text, table, want)
     _quote_gates(text, want)
-    for m in _GROUP.finditer(text):
-        want(m.start(), "group_name")
+    for start in group_starts(text):
+        want(start, "group_name")
     out: dict[str, list[Sentence]] = {
         k: [] for k in ("quoted", "calque", "designator", "type_noun", "group_name")
     }
@@ -202,7 +222,7 @@ def _adjacent(text: str, end: int, start: int) -> bool:
 def _quote_gates(text: str, want: Callable[[int, str], None]) -> None:
     """A plain-quoted name: up to four words in English quotes, all but designators capitalized
     plain common words."""
-    for m in PLAIN_QUOTES.finditer(text):
+    for m in plain_quotes(text):
         group = 1 if m.group(1) is not None else 2
         words = TOKEN.findall(text, m.start(group), m.end(group))
         names = [w for w in words if not is_designator(w)]

@@ -19,6 +19,7 @@ from .align import Alignment
 from .edits import Candidate
 from .glossary_model import Entry
 from .suspects_lex import TOKEN, SentenceTable, is_lexical
+from .suspects_scan import positions
 from .suspects_signals import Hit
 
 __all__ = [
@@ -34,7 +35,6 @@ _CYR_WORD = regex.compile(r"\p{Cyrillic}+")
 _QUOTES = ("«", "“", '"', "„")
 _Word = tuple[int, int, str]  # start, end, text
 _WORD_CHAR = regex.compile(r"[\p{L}\p{M}\p{N}]")
-_QUOTE_MARK = regex.compile(r"[«“\"„]")
 _INFLECTION = regex.compile(r"(?:['’]s|['’]|es|s)$")
 # Indexes of the variants of a glossary, kept for the last few entry tuples a Normalizer passes.
 _INDEXES: dict[int, tuple[Sequence[Entry], NearIndex]] = {}
@@ -370,8 +370,8 @@ def _openings(text: str, table: SentenceTable, index: NearIndex) -> dict[int, se
     (lower-case words are never names: the rest of a sentence is read only around these)."""
     out: dict[int, set[int]] = {}
     quoted = []
-    for q in _QUOTE_MARK.finditer(text):
-        m = TOKEN.match(text, q.end())
+    for q in positions(text, '«“"„'):
+        m = TOKEN.match(text, q + 1)
         if m is not None:
             quoted.append((m.start(), m.end(), m.group()))
     opens = index._opens

@@ -7,7 +7,7 @@ code-point offsets into the original text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -23,6 +23,7 @@ from .suspects_lex import (
     name_gap,
     tokens,
 )
+from .suspects_scan import finditer_at, positions
 
 __all__ = [
     "PLAIN_QUOTES",
@@ -32,6 +33,7 @@ __all__ = [
     "designator_hits",
     "is_designator",
     "plain_calque_word",
+    "plain_quotes",
     "group_name_hits",
     "plain_quoted_hits",
     "quoted_hits",
@@ -61,6 +63,11 @@ class Hit:
     candidates: tuple[Candidate, ...] = ()
 
 
+def plain_quotes(text: str) -> Iterator[regex.Match[str]]:
+    """The matches of :data:`PLAIN_QUOTES`, tried only at the opening quotes."""
+    return finditer_at(PLAIN_QUOTES, text, positions(text, '"“'))
+
+
 def _clip(weight: float) -> float:
     return max(0.0, min(0.99, weight))
 
@@ -77,7 +84,7 @@ def quoted_hits(text: str) -> list[Hit]:
     not names, and are left to ``cleanup/quotes``.
     """
     hits: list[Hit] = []
-    for m in _FOREIGN_QUOTES.finditer(text):
+    for m in finditer_at(_FOREIGN_QUOTES, text, positions(text, "«„")):
         start, end = _quote_content(m)
         words = tokens(text, start, end)
         if not words or _CYRILLIC.search(text, start, end):
@@ -278,7 +285,7 @@ def group_name_hits(text: str, sentences: Sequence[Sentence]) -> list[Hit]:
 def plain_quoted_hits(text: str, sentences: Sequence[Sentence]) -> list[Hit]:
     """Capitalized common words in English quotes ("New Newspaper"): a name rendered as a phrase."""
     hits: list[Hit] = []
-    for m in _PLAIN_QUOTES.finditer(text):
+    for m in plain_quotes(text):
         start, end = _quote_content(m)
         words = tokens(text, start, end)
         if not words or len(words) > 4 or _CYRILLIC.search(text, start, end):
@@ -317,7 +324,9 @@ def credit_hits(text: str) -> list[Hit]:
     """A source credit after a dash at a line end made of common words with a type noun:
     "… were named in Moscow - Russian newspaper" (the outlet's name, translated word by word)."""
     hits: list[Hit] = []
-    for m in _DASH_CREDIT.finditer(text):
+    # a match starts at the white space before the dash
+    starts = sorted({i - 1 for i in positions(text, "-–—") if i})
+    for m in finditer_at(_DASH_CREDIT, text, starts):
         words = tokens(text, m.start(1), m.end(1))
         if words[-1].text.casefold() not in TYPE_NOUNS or not all(
             is_lexical(w.text) for w in words

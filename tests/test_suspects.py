@@ -437,3 +437,30 @@ def test_near_window_reads_the_tokens_finditer_reads(text: str, count: int) -> N
             m = window.match(text, start, end)
             got = list(zip(m.starts("w"), m.ends("w"), m.captures("w"), strict=True)) if m else []
             assert got == _words_from(text, start, end, count)
+
+
+_SCAN_TEXT = st.text(alphabet=list('aBs of«»„“”"-–— \n\t\u00a0.Ж'), max_size=50)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SCAN_TEXT)
+def test_scans_tried_at_their_first_characters_match_full_scans(text: str) -> None:
+    """Quotes, dash credits and group names found from str.find positions are exactly (group
+    names: at least) what a full regular-expression scan finds."""
+    from normalizer import suspects_signals as sig
+    from normalizer.suspects import _GROUP, group_starts
+    from normalizer.suspects_scan import finditer_at, positions
+
+    def spans(ms: Any) -> list[tuple[int, int]]:
+        return [m.span() for m in ms]
+
+    assert spans(sig.plain_quotes(text)) == spans(sig.PLAIN_QUOTES.finditer(text))
+    foreign = finditer_at(sig._FOREIGN_QUOTES, text, positions(text, "«„"))
+    assert spans(foreign) == spans(sig._FOREIGN_QUOTES.finditer(text))
+    starts = sorted({i - 1 for i in positions(text, "-–—") if i})
+    assert spans(finditer_at(sig._DASH_CREDIT, text, starts)) == spans(
+        sig._DASH_CREDIT.finditer(text)
+    )
+    found = group_starts(text)
+    assert {m.start() for m in _GROUP.finditer(text)} <= set(found)
+    assert all(_GROUP.match(text, s) for s in found)
