@@ -10,8 +10,10 @@ import glob
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pathspec import GitIgnoreSpec
+if TYPE_CHECKING:  # pathspec (~10 ms) is imported where a pattern is first compiled
+    from pathspec import GitIgnoreSpec
 
 __all__ = ["discover"]
 
@@ -34,7 +36,12 @@ def discover(
     ``.gitignore`` files of the tree (and of its repository, up to the folder holding ``.git``).
     Order: the arguments' order; the files each one yields sorted by path.
     """
-    user = GitIgnoreSpec.from_lines(list(exclude)) if exclude else None
+    exclude = list(exclude)
+    user = None
+    if exclude:
+        from pathspec import GitIgnoreSpec
+
+        user = GitIgnoreSpec.from_lines(exclude)
     rules = _Ignores(user, respect_gitignore)
     seen: set[str] = set()
     out: list[Path] = []
@@ -146,6 +153,8 @@ class _Ignores:
             except OSError:
                 self._specs[folder] = None
             else:
+                from pathspec import GitIgnoreSpec
+
                 self._specs[folder] = GitIgnoreSpec.from_lines(lines.splitlines())
         return self._specs[folder]
 
