@@ -99,3 +99,19 @@ def test_urls_and_emails_are_not_edited() -> None:
         == "see https://example.com/poison/Newbie..html or newbie@poison.org; poison Novichok."
     )
     assert all(s.start > text.index("; ") for s in report.suggestions)
+
+
+def test_unchecked_edit_is_an_edit() -> None:
+    from normalizer.edits import Safety, unchecked_edit
+
+    fast = unchecked_edit(3, 5, "ab", "xyz", "g/r", "use 'xyz'", Safety.SUGGEST)
+    slow = Edit(3, 5, "ab", "xyz", "g/r", "use 'xyz'", Safety.SUGGEST)
+    assert type(fast) is Edit and fast == slow and hash(fast) == hash(slow)
+    assert pickle.loads(pickle.dumps(fast)) == slow
+    assert fast.shifted(2) == slow.shifted(2)
+    try:
+        fast.start = 0  # type: ignore[misc]
+    except AttributeError:  # dataclasses.FrozenInstanceError
+        pass
+    else:
+        raise AssertionError("an unchecked edit must be frozen like any edit")
