@@ -24,8 +24,8 @@ from .edits import Candidate, Suggestion
 from .glossary_model import Entry
 from .scoring.base import Scorer, SpanInContext
 from .suspects_lex import TOKEN, TYPE_NOUNS, Sentence, SentenceTable, sentences
-from .suspects_near import near_miss_hits, source_term_hits
-from .suspects_scan import occurrences, opens_sentence
+from .suspects_near import capital_scan, near_miss_hits, source_term_hits
+from .suspects_scan import occurrences
 from .suspects_signals import (
     Hit,
     calque_hits,
@@ -67,7 +67,8 @@ def find_suspects(
     """Suspect spans of ``text`` not inside ``covered``, as report-only suggestions sorted by
     offset, each with a score in [0, 1], its reasons and candidates (best first)."""
     table = SentenceTable(text)
-    hits = _target_hits(text, table) + near_miss_hits(text, table, entries)
+    later, openers = capital_scan(text, entries)
+    hits = _target_hits(text, table, later) + near_miss_hits(text, table, entries, openers)
     if source:
         alignments = _alignments(text, source)
         hits += _source_hits(alignments)
@@ -92,10 +93,15 @@ def find_suspects(
     return sorted((g for g in groups if g.score >= MIN_SCORE), key=lambda g: (g.start, g.end))
 
 
-def _target_hits(text: str, table: SentenceTable) -> list[Hit]:
+def _target_hits(
+    text: str, table: SentenceTable, later: Sequence[tuple[int, int, str]] | None = None
+) -> list[Hit]:
     """The target-only signals, each run on the sentences that could give it a hit (see
-    :func:`_gated`): most sentences of clean text are never tokenized."""
-    gated = _gated(text, table)
+    :func:`_gated`): most sentences of clean text are never tokenized. ``later``: the
+    capitalized words past their sentence's first word (:func:`capital_scan`)."""
+    if later is None:
+        later = capital_scan(text, ())[0]
+    gated = _gated(text, table, later)
     return [
         *quoted_hits(text),
         *plain_quoted_hits(text, gated["quoted"]),
@@ -131,7 +137,13 @@ def group_starts(text: str) -> list[int]:
     out = []
     for i in occurrences(text, " of "):
         after = text[i + 4 : i + 5]
-        if not i or text[i - 1] not in "sSßẞſ" or not after or after.isascii() and not after.isupper():
+        if (
+            not i
+            or text[i - 1] not in "sSßẞſ"
+            or not after
+            or after.isascii()
+            and not after.isupper()
+        ):
             continue
         j = i - 1  # back to the start of the word before " of "
         while j > 0 and _GROUP_WORD.match(text, j - 1):
@@ -145,7 +157,9 @@ def group_starts(text: str) -> list[int]:
 _CONNECTOR_GAP = regex.compile(r"[^\p{L}\p{M}\p{N}]*(?:of|and|the|for|de)[^\p{L}\p{M}\p{N}]*")
 
 
-def _gated(text: str, table: SentenceTable) -> dict[str, list[Sentence]]:
+def _gated(
+    text: str, table: SentenceTable, later: Sequence[tuple[int, int, str]]
+) -> dict[str, list[Sentence]]:
     """For each sentence detector, the sentences that pass a necessary condition of its hits,
     found by a few scans of the whole text: only those sentences are tokenized."""
     wanted: dict[int, set[str]] = {}
@@ -155,7 +169,7 @@ def _gated(text: str, table: SentenceTable) -> dict[str, list[Sentence]]:
         if k is not None:
             wanted.setdefault(k, set()).add(key)
 
-    _capital_gates(text, table, want)
+    _capital_gates(text, table, later, want)
     _quote_gates(text, want)
     for start in group_starts(text):
         want(start, "group_name")
@@ -171,21 +185,23 @@ def _gated(text: str, table: SentenceTable) -> dict[str, list[Sentence]]:
     return out
 
 
-def _capital_gates(text: str, table: SentenceTable, want: Callable[[int, str], None]) -> None:
+def _capital_gates(
+    text: str,
+    table: SentenceTable,
+    later: Sequence[tuple[int, int, str]],
+    want: Callable[[int, str], None],
+) -> None:
     """A calque needs a run of capitalized words (spaces or a connector between, no designator)
     all plain common words, two or more past the sentence's first word (:func:`_close_run`); a
     word next to a type noun one plain word past the first ("plain"); a designator a capital
-    letter past the first word after a space or hyphen, not an abbreviation ("U.S.")."""
+    letter past the first word after a space or hyphen, not an abbreviation ("U.S.").
+
+    ``later`` leaves out the capitals that certainly open their sentence: one is neither past
+    the first word nor, alone, a run, and the next capital of a run it opens is in its
+    sentence, not the previous capital's, so the run restarts there anyway."""
     run: list[tuple[int, bool, bool]] = []  # (start, plain, past the first word) of each capital
     prev: tuple[int, int | None] = (-1, None)  # end and sentence of the previous capital
-    for start, end, word in table.capitals():
-        if opens_sentence(text, start):
-            # a sentence's first word is neither past it nor, alone, a run: the run restarts
-            # after it (which may only add sentences to the calque gate)
-            _close_run(run, want)
-            run = []
-            prev = (end, None)
-            continue
+    for start, end, word in later:
         is_plain, designator = _kind(word)
         k = table.index_of(start)
         past = k is not None and table.past_first_word(k, start)

@@ -18,14 +18,15 @@ import regex
 from .align import Alignment
 from .edits import Candidate
 from .glossary_model import Entry
-from .suspects_lex import TOKEN, SentenceTable, is_lexical
-from .suspects_scan import positions
+from .suspects_lex import CAPITALIZED, TOKEN, SentenceTable, is_lexical
+from .suspects_scan import opens_sentence, positions
 from .suspects_signals import Hit
 
 __all__ = [
     "NearIndex",
     "edit_distance",
     "near_index",
+    "capital_scan",
     "near_miss_hits",
     "source_term_hits",
     "within",
@@ -150,6 +151,7 @@ class NearIndex:
         self._by_window: dict[tuple[str, ...], tuple[_Variant, ...]] = {}
         # the same, by the window's raw text; and whether a word (as written) opens a variant
         self._by_raw: dict[str, tuple[_Variant, ...]] = {}
+        self._by_text: dict[tuple[str, str], tuple[_Variant, ...]] = {}  # (word, what follows)
         self._opens: dict[str, bool] = {}
         self._window: regex.Pattern[str] | None = None
         for entry in entries:
@@ -328,9 +330,60 @@ def _context_holds(entry: Entry, sentence_text: str) -> bool:
     return not ctx.near or any(present(p) for p in ctx.near)
 
 
-def near_miss_hits(text: str, table: SentenceTable, entries: Sequence[Entry]) -> list[Hit]:
+_Capital = tuple[int, int, str]  # start, end, word
+
+
+@functools.lru_cache(maxsize=8)
+def _capital_windows(count: int) -> regex.Pattern[str]:
+    """:data:`CAPITALIZED` (group 0, the same matches) with the up to ``count - 1`` tokens after
+    it looked at, not consumed: group ``rest`` (each token captured as ``w``)."""
+    rest = f"(?:[^\\p{{L}}\\p{{M}}\\p{{N}}]*(?P<w>{TOKEN.pattern})){{0,{count - 1}}}"
+    return regex.compile(f"{CAPITALIZED.pattern}(?=(?P<rest>{rest}))")
+
+
+def capital_scan(text: str, entries: Sequence[Entry]) -> tuple[list[_Capital], list[int]]:
+    """One scan of the capitalized words: those past their sentence's first word, for the
+    capital gates (a sentence's first word opens no calque or name position), and the offsets
+    of those whose next words could be a near-miss of a variant of ``entries``.
+
+    The window read here runs past a sentence end; its variants, cached by its words, are a
+    superset of the window's within the sentence (a variant needs all its words), so an empty
+    answer is final, and :func:`near_miss_hits` reads the others again in their sentence."""
+    index = near_index(entries) if entries else None
+    if index is None or not index.variants:
+        found = CAPITALIZED.finditer(text)
+        return [
+            (m.start(), m.end(), m.group()) for m in found if not opens_sentence(text, m.start())
+        ], []
+    by_text = index._by_text
+    later: list[_Capital] = []
+    openers: list[int] = []
+    for m in _capital_windows(index.max_words).finditer(text):
+        key = m.group(0, "rest")
+        near = by_text.get(key)
+        if near is None:
+            words = (m.group(), *m.captures("w"))
+            near = index.near_variants(tuple(w.casefold() for w in words))
+            if len(by_text) > 200_000:
+                by_text.clear()
+            by_text[key] = near
+        start = m.start()
+        if near:
+            openers.append(start)
+        if not opens_sentence(text, start):
+            later.append((start, m.end(), m.group()))
+    return later, openers
+
+
+def near_miss_hits(
+    text: str,
+    table: SentenceTable,
+    entries: Sequence[Entry],
+    openers: Sequence[int] | None = None,
+) -> list[Hit]:
     """Near-misses of glossary variants in the sentences of ``table``, with the entry's term as
-    a glossary candidate. A near-miss is a name: its first word is capitalized or quoted."""
+    a glossary candidate. A near-miss is a name: its first word is capitalized or quoted.
+    ``openers``: the capitalized words :func:`capital_scan` found (scanned here if None)."""
     if not entries:
         return []
     index = near_index(entries)
@@ -339,43 +392,46 @@ def near_miss_hits(text: str, table: SentenceTable, entries: Sequence[Entry]) ->
     found: list[tuple[int, int, int, Hit]] = []
     window = index.window()
     by_raw = index._by_raw
-    for k, opening in sorted(_openings(text, table, index).items()):
+    if openers is None:
+        openers = capital_scan(text, entries)[1]
+    for start, k in _openings(text, table, index, openers):
         span = table.spans[k]
-        for start in sorted(opening):
-            # only the few words a variant could cover are read, not the whole sentence
-            m = window.match(text, start, span[1])
-            if m is None:
-                continue
-            raw = m.group()
-            near = by_raw.get(raw)
-            if near is None:
-                near = index.near_variants(tuple(w.casefold() for w in m.captures("w")))
-                if len(by_raw) > 200_000:
-                    by_raw.clear()
-                by_raw[raw] = near
-            if not near:
-                continue
-            words = list(zip(m.starts("w"), m.ends("w"), m.captures("w"), strict=True))
-            not_first = table.past_first_word(k, start)
-            for v in near:
-                hit = _in_context(text, span, words, v, not_first)
-                if hit is not None:
-                    found.append((v.order, k, start, hit))
+        # only the few words a variant could cover are read, not the whole sentence
+        m = window.match(text, start, span[1])
+        if m is None:
+            continue
+        raw = m.group()
+        near = by_raw.get(raw)
+        if near is None:
+            near = index.near_variants(tuple(w.casefold() for w in m.captures("w")))
+            if len(by_raw) > 200_000:
+                by_raw.clear()
+            by_raw[raw] = near
+        if not near:
+            continue
+        words = list(zip(m.starts("w"), m.ends("w"), m.captures("w"), strict=True))
+        not_first = table.past_first_word(k, start)
+        for v in near:
+            hit = _in_context(text, span, words, v, not_first)
+            if hit is not None:
+                found.append((v.order, k, start, hit))
     # glossary order, then text order: the order the hits had when every variant was scanned
     return [hit for *_, hit in sorted(found, key=lambda f: f[:3])]
 
 
-def _openings(text: str, table: SentenceTable, index: NearIndex) -> dict[int, set[int]]:
-    """Per sentence, the offsets of its capitalized or quoted words that could open a variant
-    (lower-case words are never names: the rest of a sentence is read only around these)."""
-    out: dict[int, set[int]] = {}
-    quoted = []
+def _openings(
+    text: str, table: SentenceTable, index: NearIndex, openers: Sequence[int]
+) -> list[tuple[int, int]]:
+    """(offset, sentence) of the capitalized (``openers``) or quoted words that could open a
+    variant, in text order (lower-case words are never names: the rest of a sentence is read
+    only around these)."""
+    starts = set(openers)
+    opens = index._opens
     for q in positions(text, '«“"„'):
         m = TOKEN.match(text, q + 1)
-        if m is not None:
-            quoted.append((m.start(), m.end(), m.group()))
-    opens = index._opens
-    for start, _, word in (*table.capitals(), *quoted):
+        if m is None:
+            continue
+        word = m.group()
         is_opener = opens.get(word)
         if is_opener is None:
             match = index.lookup(word.casefold())
@@ -384,9 +440,12 @@ def _openings(text: str, table: SentenceTable, index: NearIndex) -> dict[int, se
                 opens.clear()
             opens[word] = is_opener
         if is_opener:
-            k = table.index_of(start)
-            if k is not None and _token_start(text, table.spans[k][0], start):
-                out.setdefault(k, set()).add(start)
+            starts.add(m.start())
+    out = []
+    for start in sorted(starts):
+        k = table.index_of(start)
+        if k is not None and _token_start(text, table.spans[k][0], start):
+            out.append((start, k))
     return out
 
 
