@@ -147,16 +147,18 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     Raises ``ValueError`` if edits overlap or do not match the text (a bug, not a user error).
     """
     out: list[str] = []
+    append = out.append
     pos = 0
     for e in edits:  # most callers pass sorted edits: sort only when one is out of order
-        if e.start < pos:
+        start = e.start
+        if start < pos:
             return _apply_sorted(text, sorted(edits, key=lambda e: (e.start, e.end)))
-        if text[e.start : e.end] != e.old:
-            raise ValueError(f"edit {e.rule} at {e.start} does not match the text")
-        out.append(text[pos : e.start])
-        out.append(e.new)
+        if text[start : e.end] != e.old:
+            raise ValueError(f"edit {e.rule} at {start} does not match the text")
+        append(text[pos:start])
+        append(e.new)
         pos = e.end
-    out.append(text[pos:])
+    append(text[pos:])
     return "".join(out)
 
 

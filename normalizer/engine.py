@@ -176,10 +176,11 @@ class Normalizer:
         suggestions.extend(conflicts)
         if not suspects:
             return kept, suggestions, bool(conflicts)
-        # spans already reported (edits, or glossary/cleanup findings at warn) are not suspects
-        covered = [(e.start, e.end) for e in kept] + [(s.start, s.end) for s in suggestions]
-        covered += protected
-        suggestions.extend(self._suspects(text, covered, source))
+        if self.levels.enabled("suspect", "warn"):
+            # spans already reported (edits, glossary/cleanup findings at warn) are not suspects
+            covered = [(e.start, e.end) for e in kept] + [(s.start, s.end) for s in suggestions]
+            covered += protected
+            suggestions.extend(self._suspects(text, covered, source))
         if self.apply_suggestions is not None:
             kept, suggestions = self._promote(kept, suggestions)
         suggestions.sort(key=lambda s: (s.start, s.end, s.rule))

@@ -233,8 +233,7 @@ class GlossaryMatcher:
         s, e = start, end
         if entry.unquote and s and e < len(text) and text[e] in QUOTE_PAIRS.get(text[s - 1], ""):
             s, e = s - 1, e + 1
-        # an article needs white space before the match and "a"/"an" before that white space
-        if s >= 2 and text[s - 1].isspace() and (text[s - 2] in "aAnN" or text[s - 2].isspace()):
+        if s >= 2 and text[s - 1].isspace() and _may_follow_article(text, s - 2):
             m = _ARTICLE_BEFORE.search(text, max(0, s - 12), s)
             if m:
                 fixed = article_for(m.group(1), new)
@@ -243,6 +242,18 @@ class GlossaryMatcher:
         if (text[s:e] if s != start or e != end else matched) == new:
             return None  # rule 8: only where the replacement differs
         return s, e, new, idx, start, end
+
+
+def _may_follow_article(text: str, i: int) -> bool:
+    """Whether ``text[i]``, the character before the white space before a match, may end an
+    article: white space (a longer run), or the "a"/"an" of a word that starts there (a letter
+    before it is a word character, which the article's look-behind refuses)."""
+    c = text[i]
+    if c in "aA":
+        return i == 0 or not text[i - 1].isalpha()
+    if c in "nN":
+        return i >= 1 and text[i - 1] in "aA" and (i == 1 or not text[i - 2].isalpha())
+    return c.isspace()
 
 
 _CASED_MAX = 1 << 16  # memoized case transfers per matcher (cleared when full)

@@ -177,3 +177,14 @@ def test_no_crash_on_any_unicode(text: str) -> None:
 def test_default_rules_idempotent(text: str) -> None:
     fixed = _check_report(text, DEFAULT)
     assert DEFAULT.fix(fixed).text == fixed
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aAnN \t\n\u00a0'\u2019bx_é1", max_size=24))
+def test_article_precheck_never_hides_an_article(text: str) -> None:
+    """The glossary stage runs the article regex only where a cheap test allows a match."""
+    from normalizer.glossary_rules import _ARTICLE_BEFORE, _may_follow_article
+
+    for s in range(2, len(text) + 1):
+        if text[s - 1].isspace() and not _may_follow_article(text, s - 2):
+            assert _ARTICLE_BEFORE.search(text, max(0, s - 12), s) is None, (text, s)
