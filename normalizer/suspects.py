@@ -13,6 +13,7 @@ missing and whose aligned MT span is made of common words). All are report-only.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Sequence
@@ -73,11 +74,12 @@ def find_suspects(
         alignments = _alignments(text, source)
         hits += _source_hits(alignments)
         hits += source_term_hits(text, source, entries, line_pairs(text, source), alignments)
+    overlaps = _Spans(covered).overlaps
     hits = [
         h
         for h in hits
         if enabled(h.rule)
-        and not _overlaps(h, covered)
+        and not overlaps(h.start, h.end)
         and not _CYRILLIC.search(text, h.start, h.end)
     ]
     if source:
@@ -285,8 +287,23 @@ def _copied_from_source(span: str, source: str) -> bool:
     return bool(span.strip()) and span.casefold() in source.casefold()
 
 
-def _overlaps(h: Hit, covered: Sequence[tuple[int, int]]) -> bool:
-    return any(h.start < b and a < h.end for a, b in covered)
+class _Spans:
+    """Spans asked whether any overlaps a given one, in O(log n): sorted by start, with the
+    largest end among each prefix (the spans starting before ``end`` reach past ``start``)."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [a for a, _ in ordered]
+        self._reach: list[int] = []
+        top = -1
+        for _, b in ordered:
+            top = max(top, b)
+            self._reach.append(top)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """``any(start < b and a < end for a, b in spans)``."""
+        i = bisect.bisect_left(self._starts, end)
+        return i > 0 and self._reach[i - 1] > start
 
 
 def _cluster(hits: Sequence[Hit]) -> list[list[Hit]]:

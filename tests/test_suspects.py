@@ -464,3 +464,16 @@ def test_scans_tried_at_their_first_characters_match_full_scans(text: str) -> No
     found = group_starts(text)
     assert {m.start() for m in _GROUP.finditer(text)} <= set(found)
     assert all(_GROUP.match(text, s) for s in found)
+
+
+_SPAN = st.tuples(st.integers(0, 30), st.integers(0, 6)).map(lambda p: (p[0], p[0] + p[1]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SPAN, max_size=12), _SPAN)
+def test_covered_spans_overlap_as_the_pairwise_test_says(covered: list[Any], span: Any) -> None:
+    from normalizer.suspects import _Spans
+
+    start, end = span
+    want = any(start < b and a < end for a, b in covered)
+    assert _Spans(covered).overlaps(start, end) == want
