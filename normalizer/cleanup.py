@@ -158,12 +158,29 @@ def _needed(
     rules: list[tuple[CleanupRule, Mapping[str, Any]]], text: str, edits: list[Edit]
 ) -> list[tuple[CleanupRule, Mapping[str, Any]]]:
     """``rules`` less quotes when the fixed text cannot hold a foreign quotation mark: one
-    would come from the original text or from an edit's new text."""
-    if cleanup_quotes.has_foreign_marks(text) or any(
-        cleanup_quotes.has_foreign_marks(e.new) for e in edits
-    ):
+    would come from an edit's new text, or from the original text where no edit replaced it."""
+    if any(cleanup_quotes.has_foreign_marks(e.new) for e in edits) or _marks_left(text, edits):
         return rules
     return [(rule, opts) for rule, opts in rules if rule.name != "quotes"]
+
+
+def _marks_left(text: str, edits: list[Edit]) -> bool:
+    """Whether a foreign quotation mark of ``text`` lies outside ``edits`` (sorted, not
+    overlapping); True where the text's marks are not listed (a mostly non-ASCII text)."""
+    if not cleanup_quotes.has_foreign_marks(text):
+        return False
+    offsets = cleanup_text.rare_offsets(text)
+    if offsets is None:
+        return True
+    i = 0
+    for at in offsets:
+        if text[at] not in cleanup_quotes.FOREIGN_MARKS:
+            continue
+        while i < len(edits) and edits[i].end <= at:
+            i += 1
+        if i == len(edits) or edits[i].start > at:
+            return True
+    return False
 
 
 def _settle(

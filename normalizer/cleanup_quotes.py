@@ -6,13 +6,11 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import regex
-
 from .cleanup_text import has_any
 from .edits import Edit
 from .errors import ConfigError, Problem
 
-__all__ = ["STYLES", "has_foreign_marks", "quotes"]
+__all__ = ["FOREIGN_MARKS", "STYLES", "has_foreign_marks", "quotes"]
 
 # style -> (open double, close double, open single, close single)
 STYLES: Mapping[str, tuple[str, str, str, str]] = {
@@ -22,11 +20,12 @@ STYLES: Mapping[str, tuple[str, str, str, str]] = {
 # Marks that open a quotation, and the marks that close what each one opened.
 _OPENERS = {"«": "»", "‹": "›", "„": "“”", "‚": "‘’", "“": "”"}
 _FOREIGN = frozenset("«»‹›„‚")
+FOREIGN_MARKS = "«»‹›„‚"  # the marks this rule changes (an English “ only when it closes a „)
 _SINGLE_GLYPHS = frozenset("‹›‚")
 # Every edit involves a foreign mark (an English “ changes only when it closes a „); looked for
 # in UTF-8 («» are C2 AB/BB, ‹›„‚ are E2 80 B9/BA/9E/9A), which scans fastest.
 _ANY_FOREIGN_UTF8 = re.compile(rb"\xc2[\xab\xbb]|\xe2\x80[\xb9\xba\x9e\x9a]")
-_MARKS = regex.compile(r"[«»‹›„‚“”‘’]|(?:\r?\n|\r)[ \t]*(?:\r?\n|\r)")
+_BLANK_LINE = re.compile(r"(?:\r?\n|\r)[ \t]*(?:\r?\n|\r)")
 
 
 def _style(options: Mapping[str, Any]) -> tuple[str, str, str, str]:
@@ -44,25 +43,40 @@ def _pairs(text: str) -> Iterator[tuple[int, int | None, int]]:
 
     A blank line ends every open quotation (a quote does not run across paragraphs). English “
     and ” take part so that nesting depth is right, but are only reported when they close a „.
+    (The marks are found with ``str.find``; a blank line is looked for only between two marks
+    while a quotation is open: the same pairs as one scan for marks and blank lines.)
     """
     stack: list[tuple[int, str]] = []
-    for match in _MARKS.finditer(text):
-        mark = match.group()
-        if len(mark) > 1 or mark[0] in "\r\n":
+    prev = 0
+    for at in _mark_offsets(text):
+        if stack and _BLANK_LINE.search(text, prev, at):
             while stack:
                 yield stack.pop()[0], None, len(stack)
-            continue
+        prev = at + 1
+        mark = text[at]
         if stack and mark in _OPENERS[stack[-1][1]]:
             opened, _ = stack.pop()
-            yield opened, match.start(), len(stack)
+            yield opened, at, len(stack)
         elif mark in "‘’":
             continue  # English single quotes and apostrophes matter only when closing a ‚
         elif mark in _OPENERS:
-            stack.append((match.start(), mark))
+            stack.append((at, mark))
         else:  # a closer with nothing open: report it alone, at the current depth
-            yield match.start(), None, len(stack)
+            yield at, None, len(stack)
     while stack:
         yield stack.pop()[0], None, len(stack)
+
+
+def _mark_offsets(text: str) -> list[int]:
+    """The sorted offsets of the quotation marks of ``text``."""
+    out: list[int] = []
+    for ch in "«»‹›„‚“”‘’":
+        i = text.find(ch)
+        while i >= 0:
+            out.append(i)
+            i = text.find(ch, i + 1)
+    out.sort()
+    return out
 
 
 def quotes(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
@@ -96,7 +110,7 @@ def quotes(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:
 
 def has_foreign_marks(text: str) -> bool:
     """Whether ``text`` holds a mark this rule could change (« » ‹ › „ ‚); cheap."""
-    return not text.isascii() and has_any(text, "«»‹›„‚", _ANY_FOREIGN_UTF8)
+    return not text.isascii() and has_any(text, FOREIGN_MARKS, _ANY_FOREIGN_UTF8)
 
 
 def _detached(text: str, at: int) -> bool:

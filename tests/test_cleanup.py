@@ -390,3 +390,36 @@ def test_cascades_settle_like_the_reference(text: str) -> None:
         edits = [f for f in run_cleanup(padded, names) if isinstance(f, Edit)]
         assert edits == _settle_everywhere(padded, names)
         assert apply_edits(padded, edits) != padded
+
+
+_QUOTE_MARKS = regex.compile(r"[«»‹›„‚“”‘’]|(?:\r?\n|\r)[ \t]*(?:\r?\n|\r)")
+
+
+def _reference_pairs(text: str) -> list[tuple[int, int | None, int]]:
+    """The quotes rule's pairing as one scan for marks and blank lines (the definition)."""
+    out: list[tuple[int, int | None, int]] = []
+    stack: list[tuple[int, str]] = []
+    for match in _QUOTE_MARKS.finditer(text):
+        mark = match.group()
+        if len(mark) > 1 or mark[0] in "\r\n":
+            while stack:
+                out.append((stack.pop()[0], None, len(stack)))
+            continue
+        if stack and mark in cleanup_quotes._OPENERS[stack[-1][1]]:
+            opened, _ = stack.pop()
+            out.append((opened, match.start(), len(stack)))
+        elif mark in "‘’":
+            continue
+        elif mark in cleanup_quotes._OPENERS:
+            stack.append((match.start(), mark))
+        else:
+            out.append((match.start(), None, len(stack)))
+    while stack:
+        out.append((stack.pop()[0], None, len(stack)))
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=list("«»‹›„‚“”‘’a \t\n\r"), max_size=40))
+def test_quote_pairs_match_the_single_scan_definition(text: str) -> None:
+    assert list(cleanup_quotes._pairs(text)) == _reference_pairs(text)
