@@ -63,16 +63,32 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
 
 
 def within(a: str, b: str, k: int) -> bool:
-    """Whether ``a`` and ``b`` are at most ``k`` edits apart (fast for small ``k``): without
-    their common prefix and suffix, the first characters differ, so the first edit substitutes,
-    deletes or inserts there, and the rest is within ``k - 1``."""
+    """Whether ``a`` and ``b`` are at most ``k`` edits apart (fast for small ``k``).
+
+    Without their common prefix and suffix the strings differ at both ends, so every edit
+    script fixes the first and the last character: for one or two edits only a few scripts
+    remain, compared directly; larger ``k`` recurse on the first edit (substitute, delete or
+    insert there)."""
     if abs(len(a) - len(b)) > k:
         return False
     a, b = _trimmed(a, b)
     if not a or not b:
         return True  # the rest is as long as the length difference
+    if len(a) < len(b):
+        a, b = b, a
     if k <= 1:
-        return k == 1 and len(a) == 1 and len(b) == 1
+        return k == 1 and len(a) == 1
+    if k == 2:
+        if len(a) <= 2:
+            return True
+        inner = a[1:-1]
+        gap = len(a) - len(b)
+        if gap == 2:  # both ends deleted
+            return inner == b
+        if gap == 1:  # one end deleted, the other substituted
+            return inner == b[:-1] or inner == b[1:]
+        # both ends substituted, or one deleted and one inserted at the other end
+        return inner == b[1:-1] or a[1:] == b[:-1] or a[:-1] == b[1:]
     return within(a[1:], b[1:], k - 1) or within(a[1:], b, k - 1) or within(a, b[1:], k - 1)
 
 
@@ -145,8 +161,9 @@ class NearIndex:
         self._key_words: list[str] = []
         self._pairs: list[list[tuple[int, int]]] = []
         self._key_pairs: list[tuple[tuple[int, int], ...]] = []
-        self._deletions: tuple[dict[str, list[int]], ...] = ({}, {})
-        self._by_deletion: tuple[dict[str, tuple[int, ...]], ...] = ()
+        # [allowed - 1][characters deleted from the word] -> {deletion: keys}
+        self._deletions: list[list[dict[str, list[int]]]] = [[{}, {}], [{}, {}, {}]]
+        self._by_deletion: tuple[tuple[dict[str, tuple[int, ...]], ...], ...] = ()
         self._by_token: dict[str, _TokenMatch] = {}
         self._by_window: dict[tuple[str, ...], tuple[_Variant, ...]] = {}
         # the same, by the window's raw text; and whether a word (as written) opens a variant
@@ -166,7 +183,10 @@ class NearIndex:
         # lists would keep ~300,000 objects (10,000 entries) in every full collection.
         self._by_stem = {k: tuple(v) for k, v in self._stems.items()}
         self._key_pairs = [tuple(p) for p in self._pairs]
-        self._by_deletion = tuple({d: tuple(k) for d, k in t.items()} for t in self._deletions)
+        self._by_deletion = tuple(
+            tuple({d: tuple(k) for d, k in t.items()} for t in by_depth)
+            for by_depth in self._deletions
+        )
         del self._stems, self._pairs, self._deletions
 
     def _add(self, v: _Variant) -> None:
@@ -181,9 +201,9 @@ class NearIndex:
                     key = self._keys[word, v.allowed] = len(self._key_words)
                     self._key_words.append(word)
                     self._pairs.append([])
-                    table = self._deletions[v.allowed - 1]
+                    tables = self._deletions[v.allowed - 1]
                     for d in _deletions(word, v.allowed):
-                        table.setdefault(d, []).append(key)
+                        tables[len(word) - len(d)].setdefault(d, []).append(key)
                 self._pairs[key].append((v.order, p))
 
     def window(self) -> regex.Pattern[str]:
@@ -218,26 +238,25 @@ class NearIndex:
             self._by_window[folded] = found
         return found
 
-    def _near_keys(self, token: str, allowed: int, table: dict[str, tuple[int, ...]]) -> set[int]:
-        """The keys of ``table`` whose word is within ``allowed`` edits of ``token``.
+    def _near_keys(
+        self, token: str, allowed: int, tables: tuple[dict[str, tuple[int, ...]], ...]
+    ) -> set[int]:
+        """The keys whose word is within ``allowed`` edits of ``token``; ``tables[j]`` holds
+        the words' deletions of ``j`` characters.
 
         Words within ``allowed`` edits share a deletion (``i`` characters deleted from the
         token, ``j`` from the word, both at most ``allowed``); a shared deletion proves a
         distance of at most ``i + j``, so only keys with ``i + j > allowed`` are computed."""
-        words = self._key_words
         sure: set[int] = set()
         maybe: set[int] = set()
         n = len(token)
         for d in _deletions(token, allowed):
-            keys = table.get(d)
-            if keys:
-                budget = allowed - n + 2 * len(d)  # i + j <= allowed <=> len(word) <= budget
-                for key in keys:
-                    m = len(words[key])
-                    if m <= budget:
-                        sure.add(key)
-                    elif abs(m - n) <= allowed:
-                        maybe.add(key)
+            i = n - len(d)
+            for j, table in enumerate(tables):
+                keys = table.get(d)
+                if keys:
+                    (sure if i + j <= allowed else maybe).update(keys)
+        words = self._key_words
         for key in maybe - sure:
             if within(token, words[key], allowed):
                 sure.add(key)
@@ -248,10 +267,10 @@ class NearIndex:
         found = self._by_token.get(token)
         if found is None:
             pairs = set(self._by_stem.get(_stem(token), ()))
-            for allowed, table in enumerate(self._by_deletion, 1):
+            for allowed, tables in enumerate(self._by_deletion, 1):
                 # (a 10,000-letter token would have 50 million deletions)
-                if table and len(token) <= self._longest + allowed:
-                    for key in self._near_keys(token, allowed, table):
+                if any(tables) and len(token) <= self._longest + allowed:
+                    for key in self._near_keys(token, allowed, tables):
                         pairs.update(self._key_pairs[key])
             ordered = sorted(pairs)
             variants = self.variants
