@@ -29,8 +29,11 @@ run of two bytes or more is collapsed, with a small offset table.
 from __future__ import annotations
 
 import bisect
+import os
 import re
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .matcher import Hit
@@ -193,6 +196,50 @@ class _CodePoints:
         return self.cp
 
 
+# Haystacks of at least this many bytes are scanned in two halves at once, one in a worker
+# thread (the scan releases the GIL); 0 turns that off. MTNORM_SCAN_THREADS=1 does too.
+PARALLEL_MIN_BYTES = 256 * 1024
+_pool: Any = None
+_pool_pid = 0
+_pool_free = threading.Semaphore(1)  # one scan at a time in the worker; others scan inline
+
+
+def _parallel() -> bool:
+    if PARALLEL_MIN_BYTES <= 0 or os.environ.get("MTNORM_SCAN_THREADS", "") == "1":
+        return False
+    return (os.cpu_count() or 1) > 1
+
+
+def _scan_in_worker(ac: Any, view: memoryview) -> list[tuple[int, int, int]]:
+    try:
+        return ac.find_matches_as_indexes(view, overlapping=True)  # type: ignore[no-any-return]
+    finally:
+        _pool_free.release()
+
+
+def _scan(ac: Any, hay: bytes, overlap: int) -> list[tuple[list[tuple[int, int, int]], int, int]]:
+    """The overlapping scan of ``hay`` as segments ``(found, base, limit)``: offsets in ``found``
+    are ``base`` bytes early, and only matches starting before ``limit`` count. Large haystacks
+    are cut in two; the first half is scanned ``overlap`` bytes (the longest key) past the cut,
+    so every match starting before the cut is whole in it."""
+    global _pool, _pool_pid
+    n = len(hay)
+    if n < PARALLEL_MIN_BYTES or not _parallel() or not _pool_free.acquire(blocking=False):
+        return [(ac.find_matches_as_indexes(hay, overlapping=True), 0, n)]
+    try:
+        if _pool is None or _pool_pid != os.getpid():  # a forked child has no worker thread
+            _pool = ThreadPoolExecutor(1, thread_name_prefix="mtnorm-scan")
+            _pool_pid = os.getpid()
+        cut = n // 2
+        view = memoryview(hay)
+        second = _pool.submit(_scan_in_worker, ac, view[cut:])
+    except BaseException:
+        _pool_free.release()
+        raise
+    first = ac.find_matches_as_indexes(view[: cut + overlap], overlapping=True)
+    return [(first, 0, cut), (second.result(), cut, n)]
+
+
 # Automata up to this many key bytes are built as a DFA (faster scans; memory grows with the
 # states times the byte classes, so large glossaries keep the default contiguous NFA).
 DFA_MAX_KEY_BYTES = 400_000
@@ -220,6 +267,7 @@ class AhoFinder:
         self._flanked = all(_spaces_flanked(k, p[1:-1]) for k, p in pairs)
         self._ascii_keys = all(k.isascii() for k in self.keys)
         size = sum(map(len, padded))
+        self._longest = max(map(len, padded), default=0)
         impl = ahocorasick_rs.Implementation.DFA if size <= DFA_MAX_KEY_BYTES else None
         self._ac = (
             ahocorasick_rs.BytesAhoCorasick(
@@ -243,8 +291,10 @@ class AhoFinder:
             if self._collapse:
                 runs = _flanked_runs(text, cps) if self._flanked else _all_runs(text, cps)
             hay, mapped = _haystack(skel, runs)
-            found = self._ac.find_matches_as_indexes(hay, overlapping=True)
-            return self._verify(text, found, mapped, None) if found else []
+            out: list[tuple[int, int, int]] = []
+            for found, base, limit in _scan(self._ac, hay, self._longest):
+                out += self._verify(text, found, mapped, None, base, limit)
+            return out
         folded = fold(text)
         raw = folded.encode("utf-8", _SP)
         skel = _masked(folded).translate(_TABLE)
@@ -255,11 +305,12 @@ class AhoFinder:
                 n = len(skel)
                 runs = [(a, b) for a, b in runs if a and b < n and skel[a - 1] != 32 != skel[b]]
         hay, mapped = _haystack(skel, runs)
-        found = self._ac.find_matches_as_indexes(hay, overlapping=True)
-        if not found:
-            return []
-        found.sort(key=lambda t: t[1])  # ascending starts for the incremental offset map
-        return self._verify(text, found, mapped, _CodePoints(raw))
+        out = []
+        to_cp = _CodePoints(raw)
+        for found, base, limit in _scan(self._ac, hay, self._longest):
+            found.sort(key=lambda t: t[1])  # ascending starts for the incremental offset map
+            out += self._verify(text, found, mapped, to_cp, base, limit)
+        return out
 
     def _verify(
         self,
@@ -267,11 +318,18 @@ class AhoFinder:
         found: list[tuple[int, int, int]],
         runs: _Runs | None,
         to_cp: _CodePoints | None,
+        base: int = 0,
+        limit: int = 1 << 62,
     ) -> list[tuple[int, int, int]]:
         out: list[tuple[int, int, int]] = []
         n = len(text)
         exact, keys, plain = self._exact, self.keys, _PLAIN
         for key, s, e in found:
+            if base:
+                s += base
+                e += base
+            elif s >= limit:
+                continue  # the other segment has it
             e -= 2  # hay offsets -> skeleton offsets of the key (drop the pads)
             if runs is not None:
                 s, e = runs.original(s), runs.original(e - 1) + 1

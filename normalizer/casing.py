@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["apply_case", "article_for", "needs_an"]
+__all__ = ["apply_case", "article_for", "case_class", "case_forms", "needs_an"]
 
 _VOWEL_SOUND_EXCEPTIONS = ("hour", "honest", "honor", "honour", "heir")
 _CONSONANT_SOUND_EXCEPTIONS = (
@@ -38,6 +38,41 @@ def apply_case(term: str, matched: str, mode: str) -> str:
     if letters and letters[0].isupper():
         return _capitalize_first(term)
     return term
+
+
+# The four outcomes of apply_case, by the matched text: all lower, all capitals (two letters or
+# more), first letter capital, anything else.
+LOWER, CAPS, FIRST, OTHER = range(4)
+
+
+def case_class(matched: str) -> int:
+    """Which of the four outcomes :func:`apply_case` gives ``matched`` (its case pattern)."""
+    if matched.isascii():  # every ASCII letter is cased: str's own tests say it all
+        if matched.islower():  # a letter, and no capital
+            return LOWER
+        if matched.isupper():  # a letter, and no small letter
+            if len(matched) >= 2 and matched.isalpha() or sum(map(str.isalpha, matched)) >= 2:
+                return CAPS
+            return FIRST
+        for ch in matched:
+            if ch.isalpha():
+                return FIRST if ch.isupper() else OTHER
+        return OTHER
+    letters = [ch for ch in matched if ch.isalpha()]
+    if len(letters) >= 2 and all(ch.isupper() for ch in letters):
+        return CAPS
+    if letters and all(ch.islower() for ch in letters):
+        return LOWER
+    if letters and letters[0].isupper():
+        return FIRST
+    return OTHER
+
+
+def case_forms(term: str, mode: str) -> tuple[str, str, str, str]:
+    """What :func:`apply_case` makes of ``term`` for each case class (indexed by the class)."""
+    if mode == "fixed":
+        return term, term.upper(), term, term
+    return term.lower(), term.upper(), _capitalize_first(term), term
 
 
 def _capitalize_first(term: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .casing import apply_case, article_for
+from .casing import article_for, case_class, case_forms
 from .glossary_model import Context, Entry
 from .matcher import build_finder, normalize_key
 from .patterns import SEARCH_TIMEOUT, compile_pattern
@@ -135,7 +135,8 @@ class GlossaryMatcher:
         self._occurrences: Callable[[str], list[tuple[int, int, int]]] = getattr(
             self._finder, "occurrences", self._hits
         )
-        self._cased: dict[tuple[int, str], str] = {}
+        # per entry, what case transfer makes of its term for each case class (on first use)
+        self._forms: list[tuple[str, str, str, str] | None] = [None] * len(self.entries)
         self._patterns = [(idx, p) for idx, e in enumerate(self.entries) for p in e.patterns]
         self._contexts = {
             idx: _CompiledContext(e.context)
@@ -221,15 +222,13 @@ class GlossaryMatcher:
     def _rewrite(
         self, text: str, start: int, end: int, idx: int
     ) -> tuple[int, int, str, int, int, int] | None:
-        """Case (memoized per entry and matched text), quotes, article; None if no change."""
+        """Case, quotes, article (in this order); None where nothing changes."""
         matched = text[start:end]
-        cache = self._cased
-        new = cache.get((idx, matched))
         entry = self.entries[idx]
-        if new is None:
-            if len(cache) >= _CASED_MAX:
-                cache.clear()
-            new = cache[(idx, matched)] = apply_case(entry.term, matched, entry.case)
+        forms = self._forms[idx]
+        if forms is None:
+            forms = self._forms[idx] = case_forms(entry.term, entry.case)
+        new = forms[case_class(matched)]
         s, e = start, end
         if entry.unquote and s and e < len(text) and text[e] in QUOTE_PAIRS.get(text[s - 1], ""):
             s, e = s - 1, e + 1
@@ -254,9 +253,6 @@ def _may_follow_article(text: str, i: int) -> bool:
     if c in "nN":
         return i >= 1 and text[i - 1] in "aA" and (i == 1 or not text[i - 2].isalpha())
     return c.isspace()
-
-
-_CASED_MAX = 1 << 16  # memoized case transfers per matcher (cleared when full)
 
 
 def select_spans(

@@ -203,3 +203,25 @@ def test_runs_between_words_are_collapsed_only_where_needed() -> None:
     text = "Sailor\n\n silence. news\u2009\u3000sailor\u00a0\u00a0silence, sailor?  silence"
     assert _hits("aho", keys, text) == _hits("reference", keys, text)
     assert [(s, e) for s, e, _ in _hits("aho", keys, text)] == [(0, 16), (18, 22), (24, 39)]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=keys_and_text(), fold=st.booleans())
+def test_split_scan_finds_what_one_scan_finds(case: tuple[list[str], str], fold: bool) -> None:
+    """Texts cut in two halves scanned at once (every text here, however short) lose nothing at
+    the cut and count nothing twice; ``fold`` adds a non-ASCII key (the UTF-8 skeleton)."""
+    from normalizer import aho
+
+    keys, text = case
+    if fold:
+        keys = [*keys, "новичок"]
+        text += " Новичок"
+    saved = aho.PARALLEL_MIN_BYTES
+    aho.PARALLEL_MIN_BYTES = 1
+    try:
+        split = build_finder([normalize_key(k) for k in keys], "aho").find_all(text)
+    finally:
+        aho.PARALLEL_MIN_BYTES = saved
+    assert sorted((h.start, h.end, h.key) for h in split) == sorted(
+        _all_hits("reference", keys, text)
+    )

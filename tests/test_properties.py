@@ -188,3 +188,16 @@ def test_article_precheck_never_hides_an_article(text: str) -> None:
     for s in range(2, len(text) + 1):
         if text[s - 1].isspace() and not _may_follow_article(text, s - 2):
             assert _ARTICLE_BEFORE.search(text, max(0, s - 12), s) is None, (text, s)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet="aBcDxyZ1_ '’-.İßéÉǅ\u0301ªΣσς", max_size=12),
+    st.text(alphabet="NovichokMATRO sß-'", min_size=1, max_size=10),
+    st.sampled_from(["fixed", "match"]),
+)
+def test_case_class_table_is_apply_case(matched: str, term: str, mode: str) -> None:
+    """The glossary stage picks one of four precomputed forms by the matched text's case class."""
+    from normalizer.casing import apply_case, case_class, case_forms
+
+    assert case_forms(term, mode)[case_class(matched)] == apply_case(term, matched, mode)
