@@ -1,5 +1,5 @@
 """``python -m normalizer`` runs the ``mtnorm`` command line."""
 
-from .cli import main
+from .cli import run
 
-raise SystemExit(main())
+run()

@@ -12,12 +12,12 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from . import __version__
 from .errors import MtnormError, Problem
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 # command -> "module:function" taking argv and returning an exit code (imported lazily)
 PLUGINS = {
@@ -190,6 +190,37 @@ def _plugin(target: str) -> Callable[[list[str]], int]:
         hint = f"; install it with: pip install 'mtnorm[{extra}]'" if extra else ""
         raise MtnormError(f"this command is not available ({exc}){hint}") from None
     return getattr(module, func)  # type: ignore[no-any-return]
+
+
+def run() -> NoReturn:
+    """The ``mtnorm`` program (console script and ``python -m normalizer``): :func:`main` on
+    ``sys.argv``, then an exit that skips tearing the interpreter down after the built-in
+    commands (see :func:`_quick_exit`)."""
+    argv = sys.argv[1:]
+    code = main(argv)
+    if argv and argv[0] in COMMANDS and (argv[0] != "glossary" or argv[1:2] == ["lint"]):
+        _quick_exit(code)
+    raise SystemExit(code)
+
+
+def _quick_exit(code: int) -> NoReturn:
+    """Exit without finalizing the interpreter: freeing every module, compiled pattern and table
+    one object at a time is ~15-20 ms of a small run, for nothing. Everything else a normal exit
+    does is done first: standard streams flushed and atexit handlers run; with a thread still
+    running (which a normal exit would wait for) or a stream that cannot be flushed, it is a
+    normal exit."""
+    import atexit
+    import threading
+
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        raise SystemExit(code) from None
+    if threading.active_count() > 1:
+        raise SystemExit(code)
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

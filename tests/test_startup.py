@@ -17,12 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("wordfreq", "langcodes", "ftfy", "yaml", "pathspec", "lxml", "rich", "tqdm")
 
 _PROBE = """
-import runpy, sys
-sys.argv = ["mtnorm", *sys.argv[1:]]
-try:
-    runpy.run_module("normalizer", run_name="__main__")
-except SystemExit as exc:
-    code = exc.code
+import sys
+from normalizer.cli import main
+code = main(sys.argv[1:])
 heavy = sorted({m.split(".")[0] for m in sys.modules} & set(__HEAVY__))
 sys.stderr.write("HEAVY:" + ",".join(heavy) + "\\n")
 sys.exit(code)
@@ -156,3 +153,48 @@ def test_a_damaged_row_table_reads_as_missing(tmp_path: Path, data: bytes) -> No
     good = dump_rows({"a": (1.0, 2.0, "x")})
     path.write_bytes(good[: len(good) // 2])
     assert load_rows(path) is None
+
+
+# an atexit handler, and an object that only interpreter finalization would delete
+_WATCH = """
+import atexit, sys
+atexit.register(lambda: sys.stderr.write("atexit ran"))
+class Watch:
+    def __del__(self):
+        sys.stderr.write("finalized")
+watch = Watch()
+"""
+
+
+def _program(args: list[str], text: str, prelude: str = "") -> subprocess.CompletedProcess[bytes]:
+    code = f"{prelude}\nimport sys\nsys.argv = ['mtnorm', *{args!r}]\nfrom normalizer.cli import run\nrun()"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        input=text.encode(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_the_program_exits_quickly_with_the_same_output_code_and_atexit_handlers(
+    seed_text: str,
+) -> None:
+    from normalizer import Normalizer
+
+    for args, code in ((["fix", "-"], 0), (["check", "-"], 1), (["check", "--exit-zero", "-"], 0)):
+        done = _program(args, seed_text, _WATCH)
+        assert done.returncode == code, done.stderr
+        assert done.stderr.decode().endswith("atexit ran")  # and no finalization
+    fixed = _program(["fix", "-"], seed_text).stdout.decode()
+    assert fixed == Normalizer.from_config(start=ROOT).fix(seed_text).text
+
+
+def test_usage_errors_exit_normally() -> None:
+    done = _program(["fix", "--bogus"], "", _WATCH)
+    assert done.returncode == 2 and b"unrecognized arguments" in done.stderr
+    assert done.stderr.decode().endswith("atexit ranfinalized")
+    done = _program(["--version"], "", _WATCH)
+    assert done.returncode == 0 and done.stdout.startswith(b"mtnorm ")
+    assert done.stderr.decode().endswith("atexit ranfinalized")
