@@ -33,7 +33,6 @@ import os
 import re
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .matcher import Hit
@@ -228,6 +227,8 @@ def _scan(ac: Any, hay: bytes, overlap: int) -> list[tuple[list[tuple[int, int, 
         return [(ac.find_matches_as_indexes(hay, overlapping=True), 0, n)]
     try:
         if _pool is None or _pool_pid != os.getpid():  # a forked child has no worker thread
+            from concurrent.futures import ThreadPoolExecutor  # (~10 ms: large texts only)
+
             _pool = ThreadPoolExecutor(1, thread_name_prefix="mtnorm-scan")
             _pool_pid = os.getpid()
         cut = n // 2
