@@ -154,7 +154,8 @@ t5 = time.perf_counter()
 n.fix(text + " ")
 t6 = time.perf_counter()
 heavy = sorted({m.split(".")[0] for m in sys.modules} & {
-    "wordfreq", "langcodes", "ftfy", "yaml", "pathspec", "lxml", "rich", "tqdm", "numpy"})
+    "wordfreq", "langcodes", "ftfy", "yaml", "pathspec", "lxml", "rich", "tqdm", "numpy",
+    "concurrent", "multiprocessing", "asyncio"})
 print(f"  import {1e3*(t1-t0):.0f}; config {1e3*(t2-t1):.0f}; glossaries (cache) {1e3*(t3-t2):.0f};"
       f" Normalizer build, default rules {1e3*(t4-t3):.0f}; first fix 5 KB {1e3*(t5-t4):.0f}"
       f" (lazy imports, compiles, tables); second fix {1e3*(t6-t5):.0f}")

@@ -15,12 +15,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("wordfreq", "langcodes", "ftfy", "yaml", "pathspec", "lxml", "rich", "tqdm")
+# and the standard library's heaviest, which a stdin-to-stdout run has no use for
+HEAVY += ("concurrent", "multiprocessing", "asyncio", "importlib.metadata")
 
 _PROBE = """
 import sys
 from normalizer.cli import main
 code = main(sys.argv[1:])
-heavy = sorted({m.split(".")[0] for m in sys.modules} & set(__HEAVY__))
+heavy = sorted({m for m in sys.modules if m in __HEAVY__ or m.split(".")[0] in __HEAVY__})
 sys.stderr.write("HEAVY:" + ",".join(heavy) + "\\n")
 sys.exit(code)
 """.replace("__HEAVY__", repr(HEAVY))
