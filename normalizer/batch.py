@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from .bigfile import STREAM_MIN_BYTES
 from .discovery import discover
 from .edits import Report
 from .errors import MtnormError
@@ -98,6 +99,7 @@ class Processor:
     source_for: Callable[[Path], Path | None] | None = None
     format_in: str = "auto"
     fields: tuple[str, ...] = ()
+    stream_min_bytes: int = STREAM_MIN_BYTES
     _swept: set[str] = field(default_factory=set, compare=False, repr=False)
 
     def __call__(self, path: Path) -> FileResult:
@@ -108,6 +110,8 @@ class Processor:
         if self.mode == "in-place":
             self._sweep(path)
             stamp = _stamp(path)
+        if self._streams(path):
+            return self._stream(path, stamp)
         try:
             text, _info = read_text(path)
         except BinaryFileError:
@@ -128,16 +132,53 @@ class Processor:
         src = self.source_for(path) if self.source_for is not None else None
         return None if src is None else read_text(src)[0]
 
+    def _format(self, path: Path) -> str:
+        formats = _formats_module()
+        return "text" if formats is None else str(formats.detect_format(str(path), self.format_in))
+
     def _run(self, path: Path, text: str, source: str | None) -> Report:
         fix = self.mode != "check"
-        formats = _formats_module()
-        fmt = "text" if formats is None else formats.detect_format(str(path), self.format_in)
+        fmt = self._format(path)
         if fmt != "text":  # markup: only the translatable segments, mapped back to file offsets
-            report: Report = formats.process_document(
+            report: Report = _formats_module().process_document(
                 self.normalizer, text, fmt, fix=fix, fields=self.fields, path=str(path)
             )
             return report
         return self.normalizer.fix(text, source) if fix else self.normalizer.check(text, source)
+
+    def _streams(self, path: Path) -> bool:
+        """A huge plain-text file without a source is checked or fixed in place streamed."""
+        if self.mode not in ("check", "in-place"):
+            return False
+        try:
+            if os.stat(path).st_size < self.stream_min_bytes:
+                return False
+        except OSError:
+            return False  # reading it reports why
+        if self.source_for is not None and self.source_for(path) is not None:
+            return False  # the source is line-aligned with the whole file
+        return self._format(path) == "text"
+
+    def _stream(self, path: Path, stamp: tuple[int, ...] | None) -> FileResult:
+        from .bigfile import FileChanged, stream_file
+
+        try:
+            report = stream_file(
+                self.normalizer,
+                path,
+                rewrite=self.mode == "in-place",
+                backup_suffix=self.backup_suffix,
+                unchanged=lambda: stamp is None or _stamp(path) == stamp,
+            )
+        except BinaryFileError:
+            return FileResult(path, "skipped", note="binary file")
+        except FileChanged:
+            return FileResult(path, "error", error=_CHANGED.format(path=path))
+        if self.mode == "check":
+            return FileResult(path, "changed" if report.edits else "unchanged", report)
+        if report.changed:
+            return FileResult(path, "changed", report, note="rewritten")
+        return FileResult(path, "unchanged", report)
 
     def _sweep(self, path: Path) -> None:
         """Once per folder: remove the temp files a killed run left behind."""
@@ -149,13 +190,15 @@ class Processor:
     def _write(self, path: Path, report: Report, stamp: tuple[int, ...] | None) -> FileResult:
         if stamp is not None and _stamp(path) != stamp:
             # saved by someone else (an editor) while we worked: their text wins
-            msg = f"{path}: the file changed while it was processed; not rewritten (run again)"
-            return FileResult(path, "error", report, error=msg)
+            return FileResult(path, "error", report, error=_CHANGED.format(path=path))
         try:
             atomic_write(path, report.text, backup_suffix=self.backup_suffix)
         except MtnormError as exc:
             return FileResult(path, "error", report, error=str(exc))
         return FileResult(path, "changed", report, note="rewritten")
+
+
+_CHANGED = "{path}: the file changed while it was processed; not rewritten (run again)"
 
 
 def _stamp(path: Path) -> tuple[int, ...] | None:
@@ -185,6 +228,7 @@ def make_processor(
     source_for: Callable[[Path], Path | None] | None = None,
     format_in: str = "auto",
     fields: Sequence[str] = (),
+    stream_min_bytes: int = STREAM_MIN_BYTES,
 ) -> Processor:
     """A callable that reads one file, runs ``normalizer`` on it and (in-place) rewrites it.
 
@@ -192,10 +236,14 @@ def make_processor(
     "in-place" rewrites changed files atomically (keeping the old one at ``path + backup_suffix``
     when given), "diff" puts a unified diff in ``result.output``. ``source_for`` maps an input
     to its line-aligned source-language file. ``format_in="text"`` bypasses format handling.
+    Plain-text files of ``stream_min_bytes`` or more (no source) are checked or rewritten in
+    place streamed, in bounded memory (:mod:`normalizer.bigfile`); their reports carry no text.
     """
     if mode not in ("check", "fix", "in-place", "diff"):
         raise ValueError(f"unknown mode {mode!r}")
-    return Processor(normalizer, mode, backup_suffix, source_for, format_in, tuple(fields))
+    return Processor(
+        normalizer, mode, backup_suffix, source_for, format_in, tuple(fields), stream_min_bytes
+    )
 
 
 def unified_diff(path: Path, report: Report) -> str:

@@ -16,7 +16,7 @@ characters with a sentence-wide context is the documented limit (its start is un
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
@@ -25,7 +25,7 @@ from .edits import Edit, Suggestion, apply_edits
 if TYPE_CHECKING:
     from .engine import Normalizer
 
-__all__ = ["DEFAULT_CHUNK", "DEFAULT_OVERLAP", "StreamStats", "fix_stream"]
+__all__ = ["DEFAULT_CHUNK", "DEFAULT_OVERLAP", "Positions", "StreamStats", "Window", "fix_stream"]
 
 DEFAULT_CHUNK = 1 << 20
 DEFAULT_OVERLAP = 1 << 14
@@ -50,7 +50,20 @@ class StreamStats:
     windows: int
 
 
+@dataclass(frozen=True, slots=True)
+class Window:
+    """One committed piece of a streamed text: ``original[start:start + len(original)]`` of the
+    input became ``text`` in the output; the findings in it, with whole-input offsets."""
+
+    start: int
+    original: str
+    text: str
+    edits: list[Edit]
+    suggestions: list[Suggestion]
+
+
 OnFindings = Callable[[list[Edit], list[Suggestion]], None]
+OnCommit = Callable[[Window], None]
 
 
 def fix_stream(
@@ -62,12 +75,14 @@ def fix_stream(
     overlap: int = DEFAULT_OVERLAP,
     source: str | None = None,
     on_findings: OnFindings | None = None,
+    on_commit: OnCommit | None = None,
 ) -> StreamStats:
     """Read all of ``reader``, write the fixed text to ``writer``; memory stays near
     ``chunk_size + 2 * overlap`` characters of text however long the input.
 
     ``on_findings`` receives each window's applied edits and suggestions with offsets into the
-    whole input (as :meth:`Normalizer.fix` would report them).
+    whole input (as :meth:`Normalizer.fix` would report them). ``on_commit`` receives each
+    committed :class:`Window` (the input piece, its output and its findings), in input order.
     """
     if chunk_size < 1 or overlap < 0:
         raise ValueError("chunk_size must be >= 1 and overlap >= 0")
@@ -93,8 +108,13 @@ def fix_stream(
         counts[1] += len(edits)
         counts[2] += len(sugg)
         counts[3] += 1
-        if on_findings is not None:
-            on_findings([_shift(e, base) for e in edits], [_shift(s, base) for s in sugg])
+        if on_findings is not None or on_commit is not None:
+            edits = [_shift(e, base) for e in edits]
+            sugg = [_shift(s, base) for s in sugg]
+            if on_findings is not None:
+                on_findings(edits, sugg)
+            if on_commit is not None:
+                on_commit(Window(base + local, buf[local:cut], out, edits, sugg))
         done = base + cut
         keep = max(0, cut - overlap)
         buf, base = buf[keep:], base + keep
@@ -123,3 +143,48 @@ _Item = TypeVar("_Item", Edit, Suggestion)
 
 def _shift(item: _Item, by: int) -> _Item:
     return replace(item, start=item.start + by, end=item.end + by)
+
+
+class Positions:
+    """1-based (line, column) of chosen offsets of a text seen once, piece by piece, in order:
+    what :class:`~normalizer.spans.LineIndex` answers for a whole text, without keeping it.
+
+    ``note(window)`` records the starts and ends of the window's findings (feed it every
+    committed window, e.g. as ``on_commit``); ``line_col(offset)`` answers for those offsets.
+    """
+
+    __slots__ = ("_at", "_line", "_line_start", "_pos")
+
+    def __init__(self) -> None:
+        self._at: dict[int, tuple[int, int]] = {}
+        self._line, self._line_start, self._pos = 1, 0, 0
+
+    def note(self, window: Window) -> None:
+        offsets = {f.start for f in window.edits} | {f.end for f in window.edits}
+        offsets |= {f.start for f in window.suggestions} | {f.end for f in window.suggestions}
+        self.feed(window.original, window.start, offsets)
+
+    def feed(self, piece: str, start: int, offsets: Iterable[int] = ()) -> None:
+        """Move past ``piece`` (which starts at ``start``), recording ``offsets`` inside it."""
+        if start != self._pos:
+            raise ValueError(f"pieces must be contiguous: expected offset {self._pos}, got {start}")
+        cursor = 0
+        for offset in sorted(offsets):
+            rel = offset - start
+            if not 0 <= rel <= len(piece):
+                raise ValueError(f"offset {offset} is outside the piece")
+            self._advance(piece, start, cursor, rel)
+            cursor = rel
+            self._at[offset] = (self._line, offset - self._line_start + 1)
+        self._advance(piece, start, cursor, len(piece))
+        self._pos = start + len(piece)
+
+    def _advance(self, piece: str, start: int, lo: int, hi: int) -> None:
+        breaks = piece.count("\n", lo, hi)
+        if breaks:
+            self._line += breaks
+            self._line_start = start + piece.rfind("\n", lo, hi) + 1
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """The (line, column) recorded for ``offset``; KeyError for an offset never noted."""
+        return self._at[offset]
