@@ -134,18 +134,13 @@ _GROUP_WORD = regex.compile(r"[\p{L}\p{M}\p{N}'’-]")
 
 
 def group_starts(text: str) -> list[int]:
-    """Where :data:`_GROUP` matches start, found from the literal " of " (a superset of
+    """Where :data:`_GROUP` matches start, found from the literal "s of " (a superset of
     ``_GROUP.finditer``'s starts: a match overlapping the previous one is kept too)."""
     out = []
-    for i in occurrences(text, " of "):
+    found = [i + 1 for s in "sSßẞſ" for i in occurrences(text, s + " of ")]
+    for i in sorted(found):
         after = text[i + 4 : i + 5]
-        if (
-            not i
-            or text[i - 1] not in "sSßẞſ"
-            or not after
-            or after.isascii()
-            and not after.isupper()
-        ):
+        if not after or after.isascii() and not after.isupper():
             continue
         j = i - 1  # back to the start of the word before " of "
         while j > 0 and _GROUP_WORD.match(text, j - 1):

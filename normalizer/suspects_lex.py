@@ -140,7 +140,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     pos = 0
     for m in _SENTENCE_END.finditer(text):
-        split = m.start() if m.group(1) is None else m.end(1)  # the mark ends its sentence
+        split = m.end(1)  # the mark ends its sentence; -1 at a line break
+        if split < 0:
+            split = m.start()
         if split > pos:
             out.append((pos, split))
         pos = m.end()

@@ -350,6 +350,7 @@ def _context_holds(entry: Entry, sentence_text: str) -> bool:
 
 
 _Capital = tuple[int, int, str]  # start, end, word
+_AFTER_MARK = frozenset({". ", "! ", "? ", "… ", ".\n", "!\n", "?\n", " \n", "\n\n"})
 
 
 @functools.lru_cache(maxsize=8)
@@ -389,7 +390,8 @@ def capital_scan(text: str, entries: Sequence[Entry]) -> tuple[list[_Capital], l
         start = m.start()
         if near:
             openers.append(start)
-        if not opens_sentence(text, start):
+        # (the commonest sentence starts, then the full test)
+        if text[start - 2 : start] not in _AFTER_MARK and not opens_sentence(text, start):
             later.append((start, m.end(), m.group()))
     return later, openers
 
