@@ -1,11 +1,17 @@
-"""Peak memory of streaming a big file through ``Normalizer.fix_stream`` (goal: 2 GB < 400 MB).
+"""Peak memory of normalizing a big file in bounded memory (goal: 2 GB < 400 MB).
 
 Builds the input by repeating the benchmark corpus (:mod:`bench.corpus`) to ``--gb`` gigabytes,
 as many lines or, with ``--one-line``, a single line; then runs the shipped config (glossary rules
 only, or ``--all-rules``) over it in a child process and reports the child's peak RSS, time and
-throughput.
+throughput. ``--mode``: ``stream`` calls ``Normalizer.fix_stream`` (the library);
+``in-place`` runs ``mtnorm fix --in-place`` on a copy of the input in a fresh folder under the
+temp dir (deleted afterwards) with a line of shipped-glossary variants every 64 KB, so it is
+really rewritten (the batch path streams files of 64 MiB or more into the atomic temp file);
+``check`` runs ``mtnorm check --format json`` on such a copy (output to /dev/null; findings
+are held until printed, so this one grows with their number).
 
     python bench/memory.py --gb 2            # the goal
+    python bench/memory.py --gb 1 --mode in-place
     python bench/memory.py --gb 0.2 --one-line
 """
 
@@ -14,8 +20,10 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -72,29 +80,76 @@ def main() -> None:
     ap.add_argument("--gb", type=float, default=2.0)
     ap.add_argument("--one-line", action="store_true")
     ap.add_argument("--all-rules", action="store_true")
-    ap.add_argument("--keep-output", action="store_true")
+    ap.add_argument("--keep-output", action="store_true", help="stream mode: keep the output")
+    ap.add_argument("--mode", choices=["stream", "in-place", "check"], default="stream")
     args = ap.parse_args()
     src = make_input(args.gb, args.one_line)
     out = src.with_suffix(".out")
     select = "" if args.all_rules else _glossary_names()
-    t = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(src), str(out), select, str(ROOT)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    dt = time.perf_counter() - t
+    if args.mode == "stream":
+        t = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-c", CHILD, str(src), str(out), select, str(ROOT)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        dt = time.perf_counter() - t
+    else:
+        proc, dt = _run_cli(args.mode, src, select)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KB on Linux
     size = src.stat().st_size
     print(proc.stdout.strip() or proc.stderr[-2000:])
     print(
-        f"input {size / 1e9:.2f} GB ({'one line' if args.one_line else 'many lines'}), "
+        f"{args.mode}: input {size / 1e9:.2f} GB "
+        f"({'one line' if args.one_line else 'many lines'}), "
         f"rules: {'default' if args.all_rules else 'glossary only'}: peak RSS {peak_mb:,.0f} MB, "
         f"{dt:,.1f} s, {size / 1e6 / dt:,.1f} MB/s"
     )
     if not args.keep_output:
         out.unlink(missing_ok=True)
+
+
+# variants of the shipped glossaries and cleanup artifacts (the corpus has none of them), so
+# the in-place run really rewrites the file
+PLANTED = "\nHe was poisoned with «Newbie», said companions of Navalny and media outlets..\n"
+
+
+def _copy_planted(src: Path, dst: Path, every: int = 1 << 16) -> None:
+    """Copy ``src`` to ``dst`` with a line of :data:`PLANTED` after every ``every`` bytes."""
+    with src.open("rb") as r, dst.open("wb") as w:
+        while block := r.read(every):
+            w.write(block)
+            w.write(PLANTED.encode("utf-8"))
+
+
+def _run_cli(mode: str, src: Path, select: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    """``mtnorm fix --in-place`` or ``mtnorm check`` on a planted copy of ``src`` (removed)."""
+    folder = Path(tempfile.mkdtemp(prefix="mtnorm-memory-"))
+    try:
+        target = folder / "big.txt"
+        _copy_planted(src, target)
+        before = target.stat().st_size
+        cmd = [sys.executable, "-m", "normalizer", "check" if mode == "check" else "fix"]
+        cmd += ["--in-place"] if mode == "in-place" else ["--format", "json"]
+        cmd += ["--config", str(ROOT / "config.yaml"), "--no-progress", str(target)]
+        if select:
+            cmd += ["--select", select]
+        t = time.perf_counter()
+        with open(os.devnull, "w") as sink:
+            proc = subprocess.run(
+                cmd, stdout=sink, stderr=subprocess.PIPE, text=True, check=False, cwd=folder
+            )
+        dt = time.perf_counter() - t
+        if mode == "in-place":
+            proc.stdout = f"exit {proc.returncode}; {before:,} -> {target.stat().st_size:,} bytes"
+        else:
+            proc.stdout = f"exit {proc.returncode}"
+        if proc.returncode not in (0, 1):
+            proc.stdout += "\n" + proc.stderr[-2000:]
+        return proc, dt
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
