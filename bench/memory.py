@@ -116,11 +116,18 @@ PLANTED = "\nHe was poisoned with «Newbie», said companions of Navalny and med
 
 
 def _copy_planted(src: Path, dst: Path, every: int = 1 << 16) -> None:
-    """Copy ``src`` to ``dst`` with a line of :data:`PLANTED` after every ``every`` bytes."""
+    """Copy ``src`` to ``dst`` with a line of :data:`PLANTED` about every ``every`` bytes (at a
+    line break, never inside a UTF-8 sequence)."""
+    planted = PLANTED.encode("utf-8")
     with src.open("rb") as r, dst.open("wb") as w:
+        rest = b""
         while block := r.read(every):
-            w.write(block)
-            w.write(PLANTED.encode("utf-8"))
+            block = rest + block
+            cut = block.rfind(b"\n") + 1 or block.rfind(b" ") + 1 or len(block)
+            w.write(block[:cut])
+            w.write(planted)
+            rest = block[cut:]
+        w.write(rest)
 
 
 def _run_cli(mode: str, src: Path, select: str) -> tuple[subprocess.CompletedProcess[str], float]:
