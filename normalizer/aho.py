@@ -136,6 +136,8 @@ def _flanked_runs(text: str, cps: bytes) -> list[tuple[int, int]]:
     runs = []
     n = len(cps)
     for _, p, _ in _memmem.find_matches_as_indexes(flank):
+        if not text[p + 1].isspace():  # a "?" (in the text, or for a code point above U+00FF)
+            continue
         m = _WS_RUN.match(text, p + 1)
         if m is not None:
             end = m.end()
@@ -255,10 +257,14 @@ class AhoFinder:
 
         self.keys = list(keys)
         padded = [skeleton_key(k) for k in self.keys]
-        # A key whose skeleton is the key itself (no space inside) is proved by the scan; others
-        # (several words, punctuation, apostrophes) are compared with the text per candidate.
-        self._exact = [
-            p[1:-1] == k.encode("utf-8") and b" " not in p[1:-1]
+        # A key whose skeleton is the key itself (words of word characters, single spaces) is
+        # proved by the scan up to its separators: where the candidate is as long as the key, it
+        # is an occurrence iff the characters at the key's spaces are white space. Others
+        # (punctuation, apostrophes, or a collapsed run inside) are compared with the text.
+        self._proof: list[tuple[int, tuple[int, ...]] | None] = [
+            (len(k), tuple(i for i, ch in enumerate(k) if ch == " "))
+            if p[1:-1] == k.encode("utf-8", _SP)
+            else None
             for p, k in zip(padded, self.keys, strict=True)
         ]
         self._collapse = any(b" " in p[1:-1] for p in padded)
@@ -324,7 +330,7 @@ class AhoFinder:
     ) -> list[tuple[int, int, int]]:
         out: list[tuple[int, int, int]] = []
         n = len(text)
-        exact, keys, plain = self._exact, self.keys, _PLAIN
+        proof, keys, plain = self._proof, self.keys, _PLAIN
         for key, s, e in found:
             if base:
                 s += base
@@ -336,11 +342,11 @@ class AhoFinder:
                 s, e = runs.original(s), runs.original(e - 1) + 1
             if to_cp is not None:
                 s, e = to_cp(s), to_cp(e)
-            if not exact[key] and (
-                text[s].isspace()
-                or text[e - 1].isspace()
-                or " ".join(fold(text[s:e]).split()) != keys[key]
-            ):
+            p = proof[key]
+            if p is not None and e - s == p[0]:
+                if p[1] and not all(text[s + i].isspace() for i in p[1]):
+                    continue
+            elif text[s].isspace() or text[e - 1].isspace() or _normal(text[s:e]) != keys[key]:
                 continue
             if (s == 0 or text[s - 1] in plain) and (e == n or text[e] in plain):
                 out.append((s, e, key))
@@ -350,6 +356,11 @@ class AhoFinder:
 
     def __reduce__(self) -> tuple[type, tuple[list[str]]]:
         return (type(self), (self.keys,))
+
+
+def _normal(span: str) -> str:
+    """``span`` as keys are written: folded, white-space runs as one space."""
+    return " ".join((span.lower() if span.isascii() else fold(span)).split())
 
 
 def _spaces_flanked(key: str, skel: bytes) -> bool:
