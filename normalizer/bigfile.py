@@ -18,47 +18,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from .atomic import atomic_writer
-from .edits import Report
 from .errors import InputError, Problem
 from .fileio import BinaryFileError, Utf8Reader, _refuse_utf16, is_binary
-from .stream import DEFAULT_CHUNK, DEFAULT_OVERLAP, Positions, StreamStats, Window, fix_stream
+from .lean import LeanReport
+from .stream import DEFAULT_CHUNK, DEFAULT_OVERLAP, Positions, Window, fix_stream
 
-__all__ = ["STREAM_MIN_BYTES", "StreamedReport", "stream_file"]
+__all__ = ["STREAM_MIN_BYTES", "stream_file"]
 
 STREAM_MIN_BYTES = 64 << 20
 # the window of normalizer.stream; module-level so tests can make seams in small files
 CHUNK_CHARS = DEFAULT_CHUNK
 OVERLAP_CHARS = DEFAULT_OVERLAP
 _SNIFF = 8192
-
-
-@dataclass(frozen=True, slots=True)
-class StreamedReport(Report):
-    """The report of a streamed file: no text (``original`` and ``text`` are empty).
-
-    ``positions`` gives the line and column of each finding's start and end (check mode);
-    ``modified`` says whether the file was rewritten with a different text (in place; a check
-    changes nothing, as ``Normalizer.check``); ``stats`` counts what the run did (in place,
-    where the edits themselves are not kept).
-    """
-
-    positions: Positions | None = None
-    modified: bool = False
-    stats: StreamStats | None = None
-
-    @property
-    def changed(self) -> bool:
-        return self.modified
-
-    @property
-    def findings(self) -> int:
-        if self.stats is not None and not (self.edits or self.suggestions):
-            return self.stats.edits + self.stats.suggestions
-        return len(self.edits) + len(self.suggestions)
 
 
 class _Unchanged(Exception):
@@ -78,7 +52,7 @@ def stream_file(
     unchanged: Callable[[], bool] | None = None,
     chunk_size: int | None = None,
     overlap: int | None = None,
-) -> StreamedReport:
+) -> LeanReport:
     """Check ``path`` (``rewrite=False``) or fix it in place, streaming; see the module doc.
 
     In place, ``unchanged()`` is asked just before the original is replaced; False (someone
@@ -105,7 +79,7 @@ def stream_file(
             stats = fix_stream(
                 normalizer, reader, _Null(), chunk_size=chunk_size, overlap=overlap, on_commit=keep
             )
-            return StreamedReport("", "", tuple(edits), tuple(suggestions), positions, stats=stats)
+            return LeanReport("", "", tuple(edits), tuple(suggestions), positions, stats=stats)
         differs = False
 
         def compare(window: Window) -> None:
@@ -123,8 +97,8 @@ def stream_file(
                 if unchanged is not None and not unchanged():
                     raise FileChanged(name)
         except _Unchanged:
-            return StreamedReport("", "", stats=stats)
-        return StreamedReport("", "", modified=True, stats=stats)
+            return LeanReport("", "", stats=stats)
+        return LeanReport("", "", modified=True, stats=stats)
 
 
 def _open(name: str) -> Any:

@@ -335,3 +335,61 @@ def test_a_file_saved_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
     (result,) = run_batch([target], make_processor(SavesMeanwhile(), mode="in-place"))
     assert result.status == "error" and "changed while" in (result.error or "")
     assert target.read_text() == "the user's new text, Newbie"
+
+
+# --- lean reports: what the front end prints, without the texts ------------------------------
+
+
+def _lean_tree(root: Path) -> list[Path]:
+    _tree(
+        root,
+        {
+            "a.txt": "one Newbie\ntwo\n\nthree Newbie Newbie\n" * 20,
+            "b.txt": "nothing here\n",
+            "c.txt": "Newbie",
+            "d.txt": "a line of text that needs nothing\n" * 300 + "Newbie\n",
+        },
+    )
+    return discover([root])
+
+
+@pytest.mark.parametrize("mode", ["check", "fix", "diff"])
+def test_lean_reports_render_like_full_ones(tmp_path: Path, mode: str) -> None:
+    from normalizer.lean import LeanReport
+    from normalizer.render import Named, finding_lines, to_json, to_sarif
+
+    files = _lean_tree(tmp_path)
+    full = list(run_batch(files, make_processor(FakeNormalizer(), mode=mode)))  # type: ignore[arg-type]
+    lean = list(run_batch(files, make_processor(FakeNormalizer(), mode=mode, lean=True)))  # type: ignore[arg-type]
+    for f, le in zip(full, lean, strict=True):
+        assert (le.path, le.status, le.output) == (f.path, f.status, f.output)
+        assert isinstance(le.report, LeanReport) and f.report is not None
+        assert le.report.original == "" and le.report.changed == f.report.changed
+        assert le.report.text == (f.report.text if mode == "fix" else "")
+        named_full, named_lean = Named(str(f.path), f.report), Named(str(le.path), le.report)
+        assert finding_lines(named_lean) == finding_lines(named_full)
+        assert to_json([named_lean]) == to_json([named_full])
+        assert to_sarif([named_lean], "1") == to_sarif([named_full], "1")
+    assert finding_lines(Named("a", lean[0].report))[1].startswith("a:4:7: test/newbie")  # type: ignore[arg-type]
+
+
+def test_lean_in_place_rewrites_the_same_and_sends_back_little(tmp_path: Path) -> None:
+    full_dir, lean_dir = tmp_path / "full", tmp_path / "lean"
+    full_files, lean_files = _lean_tree(full_dir), _lean_tree(lean_dir)
+    full = list(run_batch(full_files, make_processor(FakeNormalizer(), mode="in-place")))
+    lean = list(
+        run_batch(
+            lean_files,
+            make_processor(FakeNormalizer(), mode="in-place", lean=True),
+            jobs=2,
+            executor="process",
+        )
+    )
+    assert [(r.path.name, r.status, r.note) for r in lean] == [
+        (r.path.name, r.status, r.note) for r in full
+    ]
+    for a, b in zip(full_files, lean_files, strict=True):
+        assert a.read_bytes() == b.read_bytes()
+    # the point of lean: a result from a worker process does not carry the file twice
+    assert full[3].status == "changed"
+    assert len(pickle.dumps(lean[3])) * 20 < len(pickle.dumps(full[3]))

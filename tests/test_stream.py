@@ -125,6 +125,7 @@ from normalizer import bigfile  # noqa: E402
 from normalizer.batch import make_processor, run_batch  # noqa: E402
 from normalizer.edits import Report  # noqa: E402
 from normalizer.fileio import TEMP_SUFFIX  # noqa: E402
+from normalizer.lean import LeanReport  # noqa: E402
 from normalizer.render import Named, finding_lines, to_json, to_sarif  # noqa: E402
 from normalizer.spans import LineIndex  # noqa: E402
 from normalizer.stream import Positions, Window  # noqa: E402
@@ -189,7 +190,7 @@ def test_streamed_in_place_equals_whole_file(
     streamed.chmod(0o640)
     r_whole = _run(whole, n, "in-place", threshold=1 << 40)
     r_streamed = _run(streamed, n, "in-place", threshold=1)
-    assert isinstance(r_streamed, bigfile.StreamedReport) and r_streamed.stats is not None
+    assert isinstance(r_streamed, LeanReport) and r_streamed.stats is not None
     assert r_streamed.stats.windows > 10  # the seams were really crossed
     assert streamed.read_bytes() == whole.read_bytes() != text.encode("utf-8")
     assert r_streamed.changed and r_streamed.findings == r_whole.findings
@@ -202,7 +203,7 @@ def _checked_both_ways(path: Path, n: Normalizer, seed: int) -> tuple[Named, Nam
     before = path.read_bytes()
     whole = Named(str(path), _run(path, n, "check", threshold=1 << 40))
     streamed = Named(str(path), _run(path, n, "check", threshold=1))
-    assert isinstance(streamed.report, bigfile.StreamedReport)
+    assert isinstance(streamed.report, LeanReport)
     assert streamed.report.original == ""  # no text kept
     assert whole.report.findings > 100
     assert path.read_bytes() == before
@@ -327,7 +328,7 @@ def test_small_files_and_other_modes_are_not_streamed(tmp_path: Path) -> None:
         f.write_text("the poison Newbie.\n")
         process = make_processor(GLOSSARY_ONLY, mode=mode, stream_min_bytes=threshold)  # type: ignore[arg-type]
         [result] = run_batch([f], process)
-        assert not isinstance(result.report, bigfile.StreamedReport), mode
+        assert not isinstance(result.report, LeanReport), mode
         assert result.report is not None and result.report.original == "the poison Newbie.\n"
 
 
