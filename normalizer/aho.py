@@ -344,7 +344,11 @@ class AhoFinder:
                 s, e = to_cp(s), to_cp(e)
             p = proof[key]
             if p is not None and e - s == p[0]:
-                if p[1] and not all(text[s + i].isspace() for i in p[1]):
+                seps = p[1]
+                if seps and not (
+                    text[s + seps[0]].isspace()
+                    and (len(seps) == 1 or all(text[s + i].isspace() for i in seps))
+                ):
                     continue
             elif text[s].isspace() or text[e - 1].isspace() or _normal(text[s:e]) != keys[key]:
                 continue
