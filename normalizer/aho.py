@@ -245,7 +245,7 @@ def _scan(ac: Any, hay: bytes, overlap: int) -> list[tuple[list[tuple[int, int, 
 
 # Automata up to this many key bytes are built as a DFA (faster scans; memory grows with the
 # states times the byte classes, so large glossaries keep the default contiguous NFA).
-DFA_MAX_KEY_BYTES = 400_000
+DFA_MAX_KEY_BYTES = 20_000
 
 
 class AhoFinder:
