@@ -182,6 +182,12 @@ class GlossaryMatcher:
         spans, warnings = self._chosen(text)
         out = []
         contexts, rewrite = self._contexts, self._rewrite
+        if not contexts:  # the first candidate entry of each span decides
+            for start, end, order in spans:
+                done = rewrite(text, start, end, order[0])
+                if done is not None:
+                    out.append(done)
+            return out, warnings
         for start, end, order in spans:
             for idx in order:
                 ctx = contexts.get(idx)
@@ -228,10 +234,12 @@ class GlossaryMatcher:
         forms = self._forms[idx]
         if forms is None:
             forms = self._forms[idx] = case_forms(entry.term, entry.case)
-        new = forms[case_class(matched)]
+        new = forms[0 if matched.islower() and matched.isascii() else case_class(matched)]
         s, e = start, end
-        if entry.unquote and s and e < len(text) and text[e] in QUOTE_PAIRS.get(text[s - 1], ""):
-            s, e = s - 1, e + 1
+        if s:
+            closing = QUOTE_PAIRS.get(text[s - 1])
+            if closing is not None and entry.unquote and e < len(text) and text[e] in closing:
+                s, e = s - 1, e + 1
         if s >= 2 and text[s - 1].isspace() and _may_follow_article(text, s - 2):
             m = _ARTICLE_BEFORE.search(text, max(0, s - 12), s)
             if m:
