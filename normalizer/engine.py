@@ -71,9 +71,8 @@ class Normalizer:
         self.engine = engine
         self.entries: tuple[Entry, ...] = tuple(e for g in self.glossaries for e in g.entries)
         self._matcher = GlossaryMatcher(self.entries, engine)
-        # per entry: (level, rule id, safety, note); per (entry, replacement): the message
-        self._routes: dict[int, tuple[str, str, Safety, str]] = {}
-        self._messages: dict[tuple[int, str], str] = {}
+        # per entry (on first use): level, rule id, safety, and its messages by replacement
+        self._routes: dict[int, tuple[str, str, Safety, dict[str, str]]] = {}
 
     @classmethod
     def from_config(
@@ -193,19 +192,20 @@ class Normalizer:
 
         edits: list[Edit] = []
         suggestions: list[Suggestion] = []
-        routes, messages = self._routes, self._messages
+        routes = self._routes
         for s, e, new, idx, _, _ in self._matcher.rewrites(text)[0]:
             route = routes.get(idx)
             if route is None:
                 route = routes[idx] = self._entry_route(idx)
-            level, rule, safety, note = route
+            level, rule, safety, messages = route
             if level == "off":
                 continue
-            message = messages.get((idx, new))
+            message = messages.get(new)
             if message is None:
-                if len(messages) >= 1 << 16:
+                if len(messages) >= 64:  # an entry's messages: one per form of its term
                     messages.clear()
-                message = messages[(idx, new)] = f"use {new!r}" + (f": {note}" if note else "")
+                note = self.entries[idx].note
+                message = messages[new] = f"use {new!r}" + (f": {note}" if note else "")
             edit = unchecked_edit(s, e, text[s:e], new, rule, message, safety)
             if level == "fix" and safety is Safety.FIX:
                 edits.append(edit)
@@ -213,12 +213,13 @@ class Normalizer:
                 suggestions.append(as_suggestion(edit, "glossary"))
         return edits, suggestions
 
-    def _entry_route(self, idx: int) -> tuple[str, str, Safety, str]:
-        """(level, rule id, safety, note) of entry ``idx``, as ``_route`` decides them."""
+    def _entry_route(self, idx: int) -> tuple[str, str, Safety, dict[str, str]]:
+        """(level, rule id, safety, messages by replacement) of entry ``idx``, as ``_route``
+        decides them."""
         e = self.entries[idx]
         fix = e.action == "fix"
         level = self.levels.level(e.rule_id, "fix" if fix else "warn")
-        return level, e.rule_id, Safety.FIX if fix else Safety.SUGGEST, e.note
+        return level, e.rule_id, Safety.FIX if fix else Safety.SUGGEST, {}
 
     def _route(
         self,

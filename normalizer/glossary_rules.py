@@ -135,8 +135,9 @@ class GlossaryMatcher:
         self._occurrences: Callable[[str], list[tuple[int, int, int]]] = getattr(
             self._finder, "occurrences", self._hits
         )
-        # per entry, what case transfer makes of its term for each case class (on first use)
-        self._forms: list[tuple[str, str, str, str] | None] = [None] * len(self.entries)
+        # per entry (on first use): what case transfer makes of its term for each case class,
+        # and whether quotes around a match go (the hot path touches no Entry object)
+        self._info: list[tuple[str, str, str, str, str] | None] = [None] * len(self.entries)
         self._patterns = [(idx, p) for idx, e in enumerate(self.entries) for p in e.patterns]
         self._contexts = {
             idx: _CompiledContext(e.context)
@@ -230,15 +231,16 @@ class GlossaryMatcher:
     ) -> tuple[int, int, str, int, int, int] | None:
         """Case, quotes, article (in this order); None where nothing changes."""
         matched = text[start:end]
-        entry = self.entries[idx]
-        forms = self._forms[idx]
-        if forms is None:
-            forms = self._forms[idx] = case_forms(entry.term, entry.case)
-        new = forms[0 if matched.islower() and matched.isascii() else case_class(matched)]
+        info = self._info[idx]
+        if info is None:
+            entry = self.entries[idx]
+            unquote = "y" if entry.unquote else ""  # a str keeps the tuple of one type
+            info = self._info[idx] = (*case_forms(entry.term, entry.case), unquote)
+        new = info[0 if matched.islower() and matched.isascii() else case_class(matched)]
         s, e = start, end
         if s:
             closing = QUOTE_PAIRS.get(text[s - 1])
-            if closing is not None and entry.unquote and e < len(text) and text[e] in closing:
+            if closing is not None and info[4] and e < len(text) and text[e] in closing:
                 s, e = s - 1, e + 1
         if s >= 2 and text[s - 1].isspace() and _may_follow_article(text, s - 2):
             m = _ARTICLE_BEFORE.search(text, max(0, s - 12), s)
