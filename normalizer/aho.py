@@ -197,8 +197,10 @@ class _CodePoints:
         return self.cp
 
 
-# Haystacks of at least this many bytes are scanned in two halves at once, one in a worker
-# thread (the scan releases the GIL); 0 turns that off. MTNORM_SCAN_THREADS=1 does too.
+# With MTNORM_SCAN_THREADS=2 in the environment, haystacks of at least this many bytes are
+# scanned in two halves at once, one in a worker thread (the scan releases the GIL). Off by
+# default: on the shared 2-core machine where it was measured (load 2.5-4) it was no faster
+# (docs/performance.md); on an idle 2-core machine it can halve the scan.
 PARALLEL_MIN_BYTES = 256 * 1024
 _pool: Any = None
 _pool_pid = 0
@@ -206,7 +208,7 @@ _pool_free = threading.Semaphore(1)  # one scan at a time in the worker; others 
 
 
 def _parallel() -> bool:
-    if PARALLEL_MIN_BYTES <= 0 or os.environ.get("MTNORM_SCAN_THREADS", "") == "1":
+    if PARALLEL_MIN_BYTES <= 0 or os.environ.get("MTNORM_SCAN_THREADS", "1") == "1":
         return False
     return (os.cpu_count() or 1) > 1
 

@@ -7,6 +7,7 @@ boundaries: white-space runs, no-break spaces, line breaks, ``İ`` (folds to two
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -216,12 +217,17 @@ def test_split_scan_finds_what_one_scan_finds(case: tuple[list[str], str], fold:
     if fold:
         keys = [*keys, "новичок"]
         text += " Новичок"
-    saved = aho.PARALLEL_MIN_BYTES
+    saved = aho.PARALLEL_MIN_BYTES, os.environ.get("MTNORM_SCAN_THREADS")
     aho.PARALLEL_MIN_BYTES = 1
+    os.environ["MTNORM_SCAN_THREADS"] = "2"
     try:
         split = build_finder([normalize_key(k) for k in keys], "aho").find_all(text)
     finally:
-        aho.PARALLEL_MIN_BYTES = saved
+        aho.PARALLEL_MIN_BYTES = saved[0]
+        if saved[1] is None:
+            del os.environ["MTNORM_SCAN_THREADS"]
+        else:
+            os.environ["MTNORM_SCAN_THREADS"] = saved[1]
     assert sorted((h.start, h.end, h.key) for h in split) == sorted(
         _all_hits("reference", keys, text)
     )
