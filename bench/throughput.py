@@ -237,6 +237,31 @@ class Mtnorm:
         return self.n.fix(text).text
 
 
+class MtnormThreads(Mtnorm):
+    """The same, with the opt-in two-half scan (``MTNORM_SCAN_THREADS=2``, normalizer/aho.py)."""
+
+    name = "mtnorm Normalizer.fix, glossary only, 2 scan threads"
+
+    def _with_threads(self, fn: Callable[[str], object], text: str) -> object:
+        import os
+
+        saved = os.environ.get("MTNORM_SCAN_THREADS")
+        os.environ["MTNORM_SCAN_THREADS"] = "2"
+        try:
+            return fn(text)
+        finally:
+            if saved is None:
+                del os.environ["MTNORM_SCAN_THREADS"]
+            else:
+                os.environ["MTNORM_SCAN_THREADS"] = saved
+
+    def find(self, text: str) -> int:
+        return self._with_threads(super().find, text)  # type: ignore[return-value]
+
+    def replace(self, text: str) -> str:
+        return self._with_threads(super().replace, text)  # type: ignore[return-value]
+
+
 # -- runner -------------------------------------------------------------------------------------
 
 ANCHORS: list[type] = [ReAlternation, TrieRe, Flashtext, PyAhoRecipe, Recipe, HyperscanRecipe]
@@ -313,6 +338,7 @@ def main() -> None:
                 notes.append(f"{cls.name}: not installed ({exc})")
                 continue
             notes.append(f"{size:>7} {cls.name}: built in {time.perf_counter() - t:.2f} s")
+        engines.append(MtnormThreads(pairs))
         if size == 10_000:
             engines.append(Mtnorm(pairs, all_rules=True, ignore=("suspect",)))
             engines.append(Mtnorm(pairs, all_rules=True))
