@@ -5,11 +5,14 @@ Usage::
     python bench/batch_scaling.py                  # 300 files of ~32 KB, the real engine
     python bench/batch_scaling.py --files 1000 --kb 8 --mode in-place --rounds 5
     python bench/batch_scaling.py --ignore suspect   # glossary and cleanup rules only
+    python bench/batch_scaling.py --full-reports     # whole Reports back from the workers
 
 The corpus is generated reproducibly (``--seed``) from wordfreq's English frequencies with
 planted MT artifacts in mixed case («Newbie», "Companions of", "outlets..", ``&# 160;``). Each
 configuration runs ``--rounds`` times over the same files; the median wall time is reported with
 the speed-up against one worker. Target (issue 3, goal 4): >= 1.7x from 1 to 2 workers on 2 cores.
+The processor is lean (``make_processor(..., lean=True)``), as the command line's: results carry
+findings and, in fix mode, the fixed text, not the input text (``--full-reports`` to compare).
 """
 
 from __future__ import annotations
@@ -86,7 +89,7 @@ def time_run(files: list[Path], process: Any, jobs: int, executor: str) -> float
 
 def measure(args: argparse.Namespace, folder: Path, total: int) -> list[tuple[str, float]]:
     engine = build_engine(args)
-    process = make_processor(engine, mode=args.mode, format_in="text")
+    process = make_processor(engine, mode=args.mode, format_in="text", lean=not args.full_reports)
     files = discover([folder])
     configs = [
         ("1 worker", 1, "thread"),
@@ -140,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mode", choices=["check", "fix", "in-place"], default="fix")
     p.add_argument("--select", help="rule ids or prefixes to run (comma-separated)")
     p.add_argument("--ignore", help="rule ids or prefixes to turn off, e.g. suspect")
+    p.add_argument("--full-reports", action="store_true", help="not lean: whole Reports back")
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="mtnorm-batch-") as tmp:
         folder = Path(tmp)
@@ -151,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"batch scaling: {args.files} files, {mb:.1f} MB, mode {args.mode}, "
         f"{os.cpu_count()} CPUs, median of {args.rounds}, select={args.select or 'all'}, "
-        f"ignore={args.ignore or 'none'}, load average {os.getloadavg()[0]:.1f}"
+        f"ignore={args.ignore or 'none'}, {'full' if args.full_reports else 'lean'} reports, "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     print(f"{'configuration':<14} {'seconds':>8} {'MB/s':>7} {'speed-up':>9}")
     for label, secs in rows:

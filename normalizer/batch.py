@@ -144,27 +144,54 @@ def _results(
             yield _safe_call(process, path)
         return
     pool: Executor
-    call: Callable[[Path], FileResult]
+    call: Callable[[Any], Any]
     if executor == "process":
-        # the processor (and its compiled Normalizer) is pickled once per worker, not per file
+        # the processor (and its compiled Normalizer) is pickled once per worker, not per file;
+        # paths go as str and come back implied (a Path is slow to unpickle), see _call_worker
         pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(process,))
         call = _call_worker
     else:
         pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="mtnorm")
         call = functools.partial(_safe_call, process)
     # A bounded window of pending files keeps memory flat over huge trees while keeping every
-    # worker busy; results still come out in input order.
+    # worker busy; results still come out in input order. Worker processes get small files in
+    # groups (one round trip each), see _groups.
     window = jobs * 4
-    pending: deque[tuple[Path, Future[FileResult]]] = deque()
+    pending: deque[tuple[list[Path], Future[Any]]] = deque()
+    groups = _groups(paths) if executor == "process" else ([p] for p in paths)
     try:
-        for path in paths:
-            pending.append((path, pool.submit(call, path)))
+        for group in groups:
+            arg: Any = [os.fspath(p) for p in group] if executor == "process" else group[0]
+            pending.append((group, pool.submit(call, arg)))
             if len(pending) >= window:
-                yield _resolve(*pending.popleft())
+                yield from _resolve(*pending.popleft())
         while pending:
-            yield _resolve(*pending.popleft())
+            yield from _resolve(*pending.popleft())
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+GROUP_BYTES = 128 << 10
+GROUP_FILES = 8
+
+
+def _groups(paths: list[Path]) -> Iterator[list[Path]]:
+    """Consecutive files up to GROUP_BYTES or GROUP_FILES together: a round trip to a worker
+    costs the main process about as much as a few KB of text, and a group is small enough that
+    the last ones still spread over the workers."""
+    group: list[Path] = []
+    size = 0
+    for path in paths:
+        try:
+            size += os.stat(path).st_size
+        except OSError:
+            pass  # reported when the file is processed
+        group.append(path)
+        if size >= GROUP_BYTES or len(group) >= GROUP_FILES:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
 
 
 _worker_process: Callable[[Path], FileResult] | None = None
@@ -175,16 +202,27 @@ def _init_worker(process: Callable[[Path], FileResult]) -> None:
     _worker_process = process
 
 
-def _call_worker(path: Path) -> FileResult:
+def _call_worker(paths: list[str]) -> list[tuple[Any, ...]]:
+    """Files in a worker process; each result without its path (the caller has it)."""
     assert _worker_process is not None, "worker not initialised"
-    return _safe_call(_worker_process, path)
+    out = []
+    for path in paths:
+        r = _safe_call(_worker_process, Path(path))
+        out.append((r.status, r.report, r.error, r.note, r.output))
+    return out
 
 
-def _resolve(path: Path, fut: Future[FileResult]) -> FileResult:
+def _resolve(group: list[Path], fut: Future[Any]) -> Iterator[FileResult]:
     try:
-        return fut.result()
+        result = fut.result()
     except Exception as exc:  # a worker process died, or the result did not pickle
-        return FileResult(Path(path), "error", error=f"worker failed: {type(exc).__name__}: {exc}")
+        error = f"worker failed: {type(exc).__name__}: {exc}"
+        yield from (FileResult(Path(path), "error", error=error) for path in group)
+        return
+    if isinstance(result, FileResult):
+        yield result
+    else:
+        yield from (FileResult(Path(p), *r) for p, r in zip(group, result, strict=True))
 
 
 class _ProgressBar:

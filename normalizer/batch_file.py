@@ -61,7 +61,9 @@ class Processor:
     def __call__(self, path: Path) -> FileResult:
         result = self._process(Path(path))
         if self.lean and result.report is not None:
-            report = lean_report(result.report, keep_text=self.mode == "fix")
+            report = lean_report(
+                result.report, findings=self.mode == "check", keep_text=self.mode == "fix"
+            )
             result = replace(result, report=report)
         return result
 
@@ -201,9 +203,10 @@ def make_processor(
     to its line-aligned source-language file. ``format_in="text"`` bypasses format handling.
     Plain-text files of ``stream_min_bytes`` or more (no source) are checked or rewritten in
     place streamed, in bounded memory (:mod:`normalizer.bigfile`); their reports carry no text.
-    With ``lean`` every report is a :class:`~normalizer.lean.LeanReport`: findings with their
-    line and column, the fixed text only in "fix" mode; what a front end prints, and a fraction
-    of the bytes to send back from a worker process (the command line uses it).
+    With ``lean`` every report is a :class:`~normalizer.lean.LeanReport`, only what a front end
+    prints: in "check" mode the findings with their line and column, in "fix" mode the fixed
+    text, otherwise counts; much less to send back from a worker process (the command line
+    uses it).
     """
     if mode not in ("check", "fix", "in-place", "diff"):
         raise ValueError(f"unknown mode {mode!r}")
