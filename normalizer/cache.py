@@ -39,10 +39,13 @@ __all__ = [
     "MAX_AGE_DAYS",
     "cache_dir",
     "cache_key",
+    "content_key",
+    "fetch",
     "load_glossaries_cached",
     "memo",
     "module_stamp",
     "prune",
+    "store",
 ]
 
 T = TypeVar("T")
@@ -267,6 +270,19 @@ def _unlink(path: Path, removed: list[Path]) -> None:
         removed.append(path)
     except OSError:
         pass
+
+
+def fetch(kind: str, key: str) -> tuple[Any] | None:
+    """The value stored for ``kind`` and ``key`` as a 1-tuple, or None (no cache, no entry)."""
+    base = cache_dir()
+    return _load(base / f"{kind}-{key}.pickle") if base is not None else None
+
+
+def store(kind: str, key: str, value: object) -> None:
+    """Keep ``value`` for :func:`fetch` (atomically; the entries of ``kind`` are pruned)."""
+    base = cache_dir()
+    if base is not None:
+        _write(base / f"{kind}-{key}.pickle", value)
 
 
 def memo(

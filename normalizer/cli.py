@@ -196,10 +196,17 @@ def run() -> NoReturn:
     """The ``mtnorm`` program (console script and ``python -m normalizer``): :func:`main` on
     ``sys.argv``, then an exit that skips tearing the interpreter down after the built-in
     commands (see :func:`_quick_exit`)."""
+    from . import rxcache
+
     argv = sys.argv[1:]
+    builtin = bool(argv) and argv[0] in COMMANDS
+    if builtin:
+        rxcache.enable()  # compiled glossary patterns are kept between runs
     code = main(argv)
-    if argv and argv[0] in COMMANDS and (argv[0] != "glossary" or argv[1:2] == ["lint"]):
-        _quick_exit(code)
+    if builtin:
+        rxcache.save()
+        if argv[0] != "glossary" or argv[1:2] == ["lint"]:
+            _quick_exit(code)
     raise SystemExit(code)
 
 

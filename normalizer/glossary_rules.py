@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
+from . import rxcache
 from .casing import article_for, case_class, case_forms
 from .glossary_model import Context, Entry
 from .matcher import build_finder, normalize_key
@@ -66,7 +67,7 @@ class _Phrases:
         if not self._source:
             return False
         if self._rx is None:
-            self._rx = regex.compile(self._source, regex.IGNORECASE | regex.V0)
+            self._rx = rxcache.compile(self._source, regex.IGNORECASE | regex.V0)
         for m in self._rx.finditer(text, start, end, overlapped=True):
             if m.start() >= skip[0] and m.end() <= skip[1]:
                 continue  # the match itself does not count as its own context

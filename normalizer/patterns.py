@@ -11,6 +11,8 @@ import functools
 
 import regex
 
+from . import rxcache
+
 __all__ = ["PROBE_TIMEOUT", "SEARCH_TIMEOUT", "check_pattern", "compile_pattern"]
 
 FLAGS = regex.IGNORECASE | regex.V0
@@ -20,7 +22,7 @@ SEARCH_TIMEOUT = 2.0  # seconds per text at run time
 
 @functools.lru_cache(maxsize=4096)
 def compile_pattern(pattern: str) -> regex.Pattern[str]:
-    return regex.compile(pattern, FLAGS)
+    return rxcache.compile(pattern, FLAGS)  # the CLI keeps compiled patterns between runs
 
 
 def _probes(pattern: str) -> list[str]:

@@ -19,12 +19,16 @@ HEAVY = ("wordfreq", "langcodes", "ftfy", "yaml", "pathspec", "lxml", "rich", "t
 HEAVY += ("concurrent", "multiprocessing", "asyncio", "importlib.metadata")
 
 _PROBE = """
-import sys
-from normalizer.cli import main
-code = main(sys.argv[1:])
-heavy = sorted({m for m in sys.modules if m in __HEAVY__ or m.split(".")[0] in __HEAVY__})
-sys.stderr.write("HEAVY:" + ",".join(heavy) + "\\n")
-sys.exit(code)
+import atexit, sys
+
+def report():
+    heavy = sorted({m for m in sys.modules if m in __HEAVY__ or m.split(".")[0] in __HEAVY__})
+    sys.stderr.write("HEAVY:" + ",".join(heavy) + "\\n")
+
+atexit.register(report)  # (the program's quick exit runs atexit handlers too)
+sys.argv = ["mtnorm", *sys.argv[1:]]
+from normalizer.cli import run
+run()
 """.replace("__HEAVY__", repr(HEAVY))
 
 
@@ -53,6 +57,7 @@ def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_warm_default_run_loads_no_heavy_library(warm_cache: Path, seed_text: str) -> None:
     text = seed_text[:5000] + "\nThe anti-corruption well-known so-called «Newbie» case.\n"
     cold, _ = _run(["fix", "-"], text, warm_cache)  # builds the caches
+    assert list(warm_cache.glob("regex-*.pickle"))  # compiled glossary patterns kept
     warm, heavy = _run(["fix", "-"], text, warm_cache)
     assert warm == cold
     assert heavy == []
@@ -200,3 +205,127 @@ def test_usage_errors_exit_normally() -> None:
     done = _program(["--version"], "", _WATCH)
     assert done.returncode == 0 and done.stdout.startswith(b"mtnorm ")
     assert done.stderr.decode().endswith("atexit ranfinalized")
+
+
+# -- compiled patterns kept between runs --------------------------------------------------------
+
+
+@pytest.fixture()
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from normalizer import rxcache
+
+    monkeypatch.setenv("MTNORM_CACHE_DIR", str(tmp_path))
+    for name, value in (("_enabled", True), ("_stored", None), ("_added", False)):
+        monkeypatch.setattr(rxcache, name, value)
+    monkeypatch.setattr(rxcache, "_used", {})
+    monkeypatch.setattr(rxcache, "_live", {})
+    return tmp_path
+
+
+def _forget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new process: nothing compiled, nothing read."""
+    from normalizer import rxcache
+
+    for name, value in (("_stored", None), ("_added", False), ("_used", {}), ("_live", {})):
+        monkeypatch.setattr(rxcache, name, value)
+
+
+def _glossary_regexes() -> list[str]:
+    from normalizer import Normalizer
+
+    n = Normalizer.from_config(start=ROOT)
+    out = [p for e in n.entries for p in e.patterns]
+    out += [r"(?:poison|Novichok)(?:s|es|ed|ing)?\b", r"\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)*"]
+    return out
+
+
+def test_stored_patterns_match_exactly_as_freshly_compiled_ones(
+    store: Path, monkeypatch: pytest.MonkeyPatch, seed_text: str
+) -> None:
+    import regex
+
+    from normalizer import rxcache
+
+    flags = regex.IGNORECASE | regex.V0
+    sources = _glossary_regexes()
+    first = [rxcache.compile(s, flags) for s in sources]
+    rxcache.save()
+    assert len(list(store.glob("regex-*.pickle"))) == 1
+    _forget(monkeypatch)
+
+    def boom(*_a: object, **_k: object) -> None:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(rxcache.regex, "compile", boom)
+    again = [rxcache.compile(s, flags) for s in sources]
+    monkeypatch.undo()
+    text = seed_text + " northern stream, Northern Stream «Opening» Opening Bank POISONED"
+    for s, a, b in zip(sources, first, again, strict=True):
+        fresh = regex.compile(s, flags)
+        assert b.pattern == s and b.flags == fresh.flags
+        expected = [m.span() for m in fresh.finditer(text, overlapped=True)]
+        assert [m.span() for m in a.finditer(text, overlapped=True)] == expected
+        assert [m.span() for m in b.finditer(text, overlapped=True)] == expected
+
+
+def test_the_store_is_written_only_when_a_run_compiled_something_new(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from normalizer import rxcache
+
+    rxcache.compile("a+b", 0)
+    rxcache.save()
+    (entry,) = store.glob("regex-*.pickle")
+    _forget(monkeypatch)
+    rxcache.compile("a+b", 0)  # from the store
+    written = entry.stat().st_mtime_ns
+    rxcache.save()
+    assert entry.stat().st_mtime_ns == written
+    rxcache.compile("c+d", 0)
+    rxcache.save()
+    assert entry.stat().st_mtime_ns != written
+    _forget(monkeypatch)
+    assert set(rxcache._store()) == {("a+b", 0), ("c+d", 0)}
+
+
+def test_a_damaged_stored_pattern_is_compiled_again(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from normalizer import rxcache
+
+    rxcache.compile("ab+c", 0)
+    rxcache.save()
+    _forget(monkeypatch)
+    key = ("ab+c", 0)
+    rxcache._store()[key] = b"\x80\x05garbage"
+    assert rxcache.compile("ab+c", 0).fullmatch("abbbc")
+
+
+def test_without_enable_it_is_regex_compile_and_stores_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import regex
+
+    from normalizer import rxcache
+
+    monkeypatch.setenv("MTNORM_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(rxcache, "_enabled", False)
+    assert rxcache.compile("x+y", 0) is regex.compile("x+y", 0)
+    rxcache.save()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_store_keeps_at_most_max_patterns(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from normalizer import rxcache
+
+    monkeypatch.setattr(rxcache, "MAX_PATTERNS", 5)
+    for i in range(4):
+        rxcache.compile(f"old{i}x+", 0)
+    rxcache.save()
+    _forget(monkeypatch)
+    for i in range(3):
+        rxcache.compile(f"new{i}x+", 0)
+    rxcache.save()
+    _forget(monkeypatch)
+    kept = {p for p, _ in rxcache._store()}
+    assert kept == {"new0x+", "new1x+", "new2x+"}
