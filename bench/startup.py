@@ -136,6 +136,8 @@ def main() -> None:
 PHASES = """
 import sys, time
 t0 = time.perf_counter()
+from normalizer import rxcache
+rxcache.enable()  # as the program does: compiled glossary patterns from the cache
 import normalizer.commands
 from normalizer import Normalizer
 from normalizer.cache import load_glossaries_cached
