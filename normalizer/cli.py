@@ -196,11 +196,11 @@ def run() -> NoReturn:
     """The ``mtnorm`` program (console script and ``python -m normalizer``): :func:`main` on
     ``sys.argv``, then an exit that skips tearing the interpreter down after the built-in
     commands (see :func:`_quick_exit`)."""
-    from . import rxcache
-
     argv = sys.argv[1:]
-    builtin = bool(argv) and argv[0] in COMMANDS
+    builtin = bool(argv) and argv[0] in COMMANDS and "--help" not in argv and "-h" not in argv
     if builtin:
+        from . import rxcache
+
         rxcache.enable()  # compiled glossary patterns are kept between runs
     code = main(argv)
     if builtin:
