@@ -76,6 +76,7 @@ _FLANK = bytes(
     for b in range(256)
 )
 _WS_RUN = re.compile(r"\s+")  # str.isspace() characters, as re's \s is for str patterns
+_WWW = b" www "
 _memmem: Any = None  # a one-pattern automaton for b"w  " (ahocorasick_rs searches it by SIMD)
 
 
@@ -278,9 +279,14 @@ class AhoFinder:
         size = sum(map(len, padded))
         self._longest = max(map(len, padded), default=0)
         impl = ahocorasick_rs.Implementation.DFA if size <= DFA_MAX_KEY_BYTES else None
+        # One more pattern for free: " www " in the skeleton is necessary for a URL starting
+        # "www." (engine.protected_spans), whose substring search would cost more than a scan.
+        self._www = padded.index(_WWW) if _WWW in padded else len(padded)
         self._ac = (
             ahocorasick_rs.BytesAhoCorasick(
-                padded, matchkind=ahocorasick_rs.MatchKind.Standard, implementation=impl
+                padded if self._www < len(padded) else [*padded, _WWW],
+                matchkind=ahocorasick_rs.MatchKind.Standard,
+                implementation=impl,
             )
             if padded
             else None
@@ -291,8 +297,14 @@ class AhoFinder:
 
     def occurrences(self, text: str) -> list[tuple[int, int, int]]:
         """Every whole-word occurrence as ``(start, end, key)``, in no particular order."""
+        return self.occurrences_www(text)[0]
+
+    def occurrences_www(self, text: str) -> tuple[list[tuple[int, int, int]], bool]:
+        """:meth:`occurrences`, and whether the text may hold ``www.`` after a non-word
+        character (False: it certainly does not)."""
         if self._ac is None or not text:
-            return []
+            return [], bool(text)
+        www = False
         if self._ascii_keys and _KELVIN not in text:
             cps = text.encode("latin-1", "replace")  # one byte per code point
             skel = cps.translate(_TABLE_ASCII_KEYS)
@@ -302,8 +314,8 @@ class AhoFinder:
             hay, mapped = _haystack(skel, runs)
             out: list[tuple[int, int, int]] = []
             for found, base, limit in _scan(self._ac, hay, self._longest):
-                out += self._verify(text, found, mapped, None, base, limit)
-            return out
+                www = self._verify(out, text, found, mapped, None, base, limit) or www
+            return out, www
         folded = fold(text)
         raw = folded.encode("utf-8", _SP)
         skel = _masked(folded).translate(_TABLE)
@@ -318,22 +330,29 @@ class AhoFinder:
         to_cp = _CodePoints(raw)
         for found, base, limit in _scan(self._ac, hay, self._longest):
             found.sort(key=lambda t: t[1])  # ascending starts for the incremental offset map
-            out += self._verify(text, found, mapped, to_cp, base, limit)
-        return out
+            www = self._verify(out, text, found, mapped, to_cp, base, limit) or www
+        return out, www
 
     def _verify(
         self,
+        out: list[tuple[int, int, int]],
         text: str,
         found: list[tuple[int, int, int]],
         runs: _Runs | None,
         to_cp: _CodePoints | None,
-        base: int = 0,
-        limit: int = 1 << 62,
-    ) -> list[tuple[int, int, int]]:
-        out: list[tuple[int, int, int]] = []
+        base: int,
+        limit: int,
+    ) -> bool:
+        """Appends the candidates in ``found`` that are occurrences to ``out``; returns whether
+        the ``www`` pattern was among them."""
         n = len(text)
         proof, keys, plain = self._proof, self.keys, _PLAIN
+        www, nkeys, saw = self._www, len(keys), False
         for key, s, e in found:
+            if key == www:
+                saw = True
+                if key == nkeys:
+                    continue  # not a key
             if base:
                 s += base
                 e += base
@@ -358,7 +377,7 @@ class AhoFinder:
                 out.append((s, e, key))
             elif is_boundary(text, s, e):
                 out.append((s, e, key))
-        return out
+        return saw
 
     def __reduce__(self) -> tuple[type, tuple[list[str]]]:
         return (type(self), (self.keys,))

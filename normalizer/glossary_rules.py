@@ -133,8 +133,9 @@ class GlossaryMatcher:
                     owners[keys[k]].append(idx)
         self._owners = [tuple(o) for o in owners]
         self._finder = build_finder(list(keys), engine)
-        self._occurrences: Callable[[str], list[tuple[int, int, int]]] = getattr(
-            self._finder, "occurrences", self._hits
+        # occurrences, and whether the text may hold "www." (True when the finder cannot tell)
+        self._occurrences: Callable[[str], tuple[list[tuple[int, int, int]], bool]] = getattr(
+            self._finder, "occurrences_www", self._hits
         )
         # per entry (on first use): what case transfer makes of its term for each case class,
         # and whether quotes around a match go (the hot path touches no Entry object)
@@ -149,13 +150,19 @@ class GlossaryMatcher:
     def __reduce__(self) -> tuple[type, tuple[tuple[Entry, ...], str]]:
         return (type(self), (self.entries, self.engine))
 
-    def _hits(self, text: str) -> list[tuple[int, int, int]]:
-        return [(h.start, h.end, h.key) for h in self._finder.find_all(text)]
+    def _hits(self, text: str) -> tuple[list[tuple[int, int, int]], bool]:
+        return [(h.start, h.end, h.key) for h in self._finder.find_all(text)], True
 
     def _chosen(self, text: str) -> tuple[list[tuple[int, int, tuple[int, ...]]], list[str]]:
         """Spans chosen leftmost-longest over variant and pattern hits, each with its candidate
         entries in glossary order; and warnings (e.g. pattern timeouts)."""
-        occ = self._occurrences(text)
+        spans, warnings, _ = self._chosen_www(text)
+        return spans, warnings
+
+    def _chosen_www(
+        self, text: str
+    ) -> tuple[list[tuple[int, int, tuple[int, ...]]], list[str], bool]:
+        occ, www = self._occurrences(text)
         # candidate "keys" below are entry-ordered owner lists: variant keys first, then patterns
         owner_lists: list[tuple[int, ...]] = self._owners
         warnings: list[str] = []
@@ -175,13 +182,21 @@ class GlossaryMatcher:
                         f"{self.entries[idx].rule_id}: pattern {pattern!r} timed out; "
                         "skipped for this text"
                     )
-        return select_spans(occ, owner_lists), warnings
+        return select_spans(occ, owner_lists), warnings, www
 
     def rewrites(self, text: str) -> tuple[list[tuple[int, int, str, int, int, int]], list[str]]:
         """The edits ``text`` needs, as ``(start, end, new, entry index, match start, match
         end)`` (sorted, non-overlapping; ``start:end`` includes removed quotes and a fixed
         article), and warnings (e.g. pattern timeouts)."""
-        spans, warnings = self._chosen(text)
+        out, warnings, _ = self.rewrites_www(text)
+        return out, warnings
+
+    def rewrites_www(
+        self, text: str
+    ) -> tuple[list[tuple[int, int, str, int, int, int]], list[str], bool]:
+        """:meth:`rewrites`, and whether the text may hold ``www.`` after a non-word character
+        (False: it certainly does not; the automaton looked for it during the same scan)."""
+        spans, warnings, www = self._chosen_www(text)
         out = []
         contexts, rewrite = self._contexts, self._rewrite
         if not contexts:  # the first candidate entry of each span decides
@@ -189,7 +204,7 @@ class GlossaryMatcher:
                 done = rewrite(text, start, end, order[0])
                 if done is not None:
                     out.append(done)
-            return out, warnings
+            return out, warnings, www
         for start, end, order in spans:
             for idx in order:
                 ctx = contexts.get(idx)
@@ -199,7 +214,7 @@ class GlossaryMatcher:
                 if done is not None:
                     out.append(done)
                 break
-        return out, warnings
+        return out, warnings, www
 
     def find(self, text: str) -> tuple[list[GlossaryFinding], list[str]]:
         """Findings for ``text`` (sorted, non-overlapping) and warnings (e.g. pattern timeouts)."""

@@ -201,3 +201,26 @@ def test_case_class_table_is_apply_case(matched: str, term: str, mode: str) -> N
     from normalizer.casing import apply_case, case_class, case_forms
 
     assert case_forms(term, mode)[case_class(matched)] == apply_case(term, matched, mode)
+
+
+URLISH = ["www.", "WWW.", "_www.", "éwww.", "xwww.", "www", "http://", "a@b.co", "Newbie", "ёлка"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(URLISH + SEPARATORS + FILLER), max_size=20).map("".join),
+    st.sampled_from(["newbie", "ёлка", "www", "kelvin"]),
+)
+def test_www_hint_never_hides_a_url(text: str, variant: str) -> None:
+    """The glossary scan also tells whether "www." may start a URL; protected spans computed
+    with that hint are the protected spans."""
+    import re
+
+    from normalizer.engine import protected_spans
+    from normalizer.glossary_rules import GlossaryMatcher
+
+    entry = Entry(term="T", id="t", glossary="g", variants=(variant,))
+    for text_ in (text, text + "\u212a"):  # KELVIN SIGN: the folding path
+        _, _, www = GlossaryMatcher([entry], "aho").rewrites_www(text_)
+        assert www or not re.search(r"\bwww\.", text_)
+        assert protected_spans(text_, www=www) == protected_spans(text_)
