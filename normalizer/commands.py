@@ -167,6 +167,7 @@ def _run_files(n: Normalizer, args: Namespace, mode: str) -> int:
         source_for=(lambda _p: source_path) if source_path else None,
         format_in=args.format_in,
         fields=args.field,
+        lean=True,  # only what is printed comes back from worker processes
     )
     # run_batch draws a bar only on a terminal and ends with a summary line on stderr; a single
     # file fixed to stdout is a filter run, where the summary would only be noise
