@@ -258,7 +258,12 @@ class GlossaryMatcher:
             closing = QUOTE_PAIRS.get(text[s - 1])
             if closing is not None and info[4] and e < len(text) and text[e] in closing:
                 s, e = s - 1, e + 1
-        if s >= 2 and text[s - 1].isspace() and _may_follow_article(text, s - 2):
+        if (
+            s >= 2
+            and text[s - 1].isspace()
+            and (text[s - 2] in "aAnN" or text[s - 2].isspace())  # (inlined common "no")
+            and _may_follow_article(text, s - 2)
+        ):
             m = _ARTICLE_BEFORE.search(text, max(0, s - 12), s)
             if m:
                 fixed = article_for(m.group(1), new)
