@@ -169,13 +169,11 @@ def _marks_left(text: str, edits: list[Edit]) -> bool:
     overlapping); True where the text's marks are not listed (a mostly non-ASCII text)."""
     if not cleanup_quotes.has_foreign_marks(text):
         return False
-    offsets = cleanup_text.rare_offsets(text)
-    if offsets is None:
+    alphabet = cleanup_text.non_ascii_chars(text)
+    if alphabet is None:
         return True
     i = 0
-    for at in offsets:
-        if text[at] not in cleanup_quotes.FOREIGN_MARKS:
-            continue
+    for at in cleanup_text.offsets_of(text, alphabet.intersection(cleanup_quotes.FOREIGN_MARKS)):
         while i < len(edits) and edits[i].end <= at:
             i += 1
         if i == len(edits) or edits[i].start > at:

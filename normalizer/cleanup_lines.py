@@ -12,7 +12,7 @@ from typing import Any
 
 import regex
 
-from .cleanup_text import has_any, non_ascii_chars, rare_offsets, utf8_of
+from .cleanup_text import has_any, non_ascii_chars, offsets_of, utf8_of
 from .edits import Edit, Suggestion
 from .errors import ConfigError, Problem
 
@@ -160,10 +160,11 @@ def _suspect_lines(text: str) -> Iterator[tuple[int, str]]:
 def _trigger_offsets(text: str) -> Iterator[int]:
     """Where ``_mojibake_trigger`` matches: tried only at the rare characters when known."""
     trigger = _mojibake_trigger()
-    rare = rare_offsets(text)
-    if rare is None:
+    alphabet = non_ascii_chars(text)
+    if alphabet is None:
         return (m.start() for m in trigger.finditer(text))
-    return (at for at in rare if trigger.match(text, at))
+    starts = filter(_mojibake_trigger_char().match, alphabet)
+    return (at for at in offsets_of(text, starts) if trigger.match(text, at))
 
 
 def _line_bounds(text: str, at: int, has_cr: bool) -> tuple[int, int]:

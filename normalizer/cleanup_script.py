@@ -9,7 +9,7 @@ from typing import Any
 
 import regex
 
-from .cleanup_text import non_ascii_chars, rare_offsets, text_facts, utf8_of
+from .cleanup_text import non_ascii_chars, offsets_of, text_facts, utf8_of
 from .edits import Candidate, Edit, Suggestion
 
 __all__ = [
@@ -240,14 +240,12 @@ def _has_cyrillic(text: str) -> bool:
 def _cyrillic_offsets(text: str) -> list[int] | None:
     """Offsets of the characters of CYRILLIC_BLOCKS, from the scan all rules share; None for a
     text that is not mostly ASCII (too many to list: scan it instead)."""
-    rare = rare_offsets(text)
-    if rare is None:
+    alphabet = non_ascii_chars(text)
+    if alphabet is None:
         return None
     facts = text_facts(text)
     if "cyrillic" not in facts:
-        alphabet = non_ascii_chars(text) or frozenset()
-        cyrillic = {c for c in alphabet if _ANY_CYRILLIC.match(c)}
-        facts["cyrillic"] = [at for at in rare if text[at] in cyrillic] if cyrillic else []
+        facts["cyrillic"] = offsets_of(text, filter(_ANY_CYRILLIC.match, alphabet))
     offsets: list[int] = facts["cyrillic"]
     return offsets
 

@@ -13,7 +13,7 @@ import html.entities
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import regex
@@ -25,6 +25,7 @@ __all__ = [
     "entities",
     "has_any",
     "non_ascii_chars",
+    "offsets_of",
     "punctuation",
     "rare_offsets",
     "space_before_is_wrong",
@@ -52,6 +53,7 @@ _CACHE_FROM = 4096  # characters; shorter texts (single lines while settling) ar
 # Non-ASCII characters found in most English text and looked for by no rule on their own.
 COMMON_NON_ASCII = "‘’“”–—…"
 _RARE = re.compile(f"[^\\x00-\\x7f{COMMON_NON_ASCII}]")
+_ASCII_BYTES = bytes(range(128))
 # Beyond this share of continuation bytes a text is not mostly ASCII: listing its characters
 # would cost more than the scans it saves.
 _ALPHABET_MAX_SHARE = 16
@@ -87,14 +89,32 @@ def non_ascii_chars(text: str) -> frozenset[str] | None:
     no rule looks for on its own), or None for a text that is not mostly ASCII (a Russian one),
     where listing them costs more than it saves. A rule that needs some character can return at
     once when it is not here."""
-    rare = rare_offsets(text)
-    if rare is None:
-        return None
+    if text.isascii():
+        return frozenset()
     facts = text_facts(text)
     if "alphabet" not in facts:
-        facts["alphabet"] = frozenset(map(text.__getitem__, rare))
-    alphabet: frozenset[str] = facts["alphabet"]
+        data = utf8_of(text)
+        if (len(data) - len(text)) * _ALPHABET_MAX_SHARE > len(text):
+            facts["alphabet"] = None
+        else:
+            # deleting the ASCII bytes leaves the non-ASCII characters' whole UTF-8 sequences
+            rest = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+            facts["alphabet"] = frozenset(rest).difference(COMMON_NON_ASCII)
+    alphabet: frozenset[str] | None = facts["alphabet"]
     return alphabet
+
+
+def offsets_of(text: str, chars: Iterable[str]) -> list[int]:
+    """The sorted offsets of every occurrence of the characters ``chars`` (``str.find`` runs
+    at memchr speed: a few rare characters cost less to find one by one than any scan)."""
+    out: list[int] = []
+    for ch in chars:
+        i = text.find(ch)
+        while i >= 0:
+            out.append(i)
+            i = text.find(ch, i + 1)
+    out.sort()
+    return out
 
 
 def rare_offsets(text: str) -> list[int] | None:

@@ -423,3 +423,21 @@ def _reference_pairs(text: str) -> list[tuple[int, int | None, int]]:
 @given(st.text(alphabet=list("«»‹›„‚“”‘’a \t\n\r"), max_size=40))
 def test_quote_pairs_match_the_single_scan_definition(text: str) -> None:
     assert list(cleanup_quotes._pairs(text)) == _reference_pairs(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=list("ab .«»“”’–…éЖж\u00a0Ã©\n"), max_size=80).map(lambda t: t + "x" * 5000)
+)
+def test_alphabet_and_offsets_agree_with_the_rare_character_scan(text: str) -> None:
+    """The alphabet read from the UTF-8 without ASCII bytes, and offsets found per character,
+    are what the shared scan for rare characters gives."""
+    rare = cleanup_text.rare_offsets(text)
+    alphabet = cleanup_text.non_ascii_chars(text)
+    if rare is None:
+        assert alphabet is None
+        return
+    assert alphabet == frozenset(text[at] for at in rare)
+    assert alphabet is not None
+    for chars in (alphabet, {"«", "»"}, {"Ж", "ж", "é"}):
+        assert cleanup_text.offsets_of(text, chars) == [at for at in rare if text[at] in chars]
