@@ -15,17 +15,18 @@ from __future__ import annotations
 
 import functools
 import os
-import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .batch_file import FileResult, Mode, Processor, Status, make_processor, unified_diff
 from .discovery import discover
 from .errors import MtnormError
+
+if TYPE_CHECKING:  # the pools are imported only when there is more than one job
+    from concurrent.futures import Executor, Future
 
 __all__ = [
     "FileResult",
@@ -129,6 +130,8 @@ def _choose_executor(
             break
     if total < PROCESS_MIN_BYTES:
         return "thread"
+    import pickle
+
     try:
         pickle.dumps(process)
     except Exception:  # a closure or an unpicklable engine: threads still work
@@ -143,6 +146,8 @@ def _results(
         for path in paths:
             yield _safe_call(process, path)
         return
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
     pool: Executor
     call: Callable[[Any], Any]
     if executor == "process":
