@@ -5,8 +5,9 @@ tree is inspected after every kill (each file must be exactly its old or its new
 the run is repeated until it completes, after which every file must be fixed and no temporary
 file left behind. Short mode runs in CI; ``MTNORM_LONG_TESTS=1`` runs the long mode.
 
-Two writers are exercised: a small driver over :mod:`normalizer.batch` with a fake engine (always
-available) and the real ``python -m normalizer fix --in-place -j 2`` command line once it exists.
+Three writers are exercised: a small driver over :mod:`normalizer.batch` with a fake engine (always
+available), the same driver sending every file the huge-file way (streamed into
+``atomic_writer``'s temp file) and the real ``python -m normalizer fix --in-place -j 2``.
 """
 
 from __future__ import annotations
@@ -63,8 +64,14 @@ DRIVER = textwrap.dedent(
     if sys.argv[1] == "-":
         sys.stdout.write(Fake().fix(sys.stdin.read()).text)
         raise SystemExit(0)
-    process = make_processor(Fake(), mode="in-place", format_in="text")
-    results = list(run_batch(discover(sys.argv[1:]), process, jobs=2))
+    args = sys.argv[1:]
+    # --streamed: every file goes the huge-file way (normalizer.bigfile, atomic_writer)
+    stream_min = 1 if args[0] == "--streamed" else 64 << 20
+    args = args[1:] if args[0] == "--streamed" else args
+    process = make_processor(
+        Fake(), mode="in-place", format_in="text", stream_min_bytes=stream_min
+    )
+    results = list(run_batch(discover(args), process, jobs=2))
     raise SystemExit(2 if any(r.status == "error" for r in results) else 0)
     """
 )
@@ -79,7 +86,10 @@ def _commands(tmp_path: Path) -> dict[str, tuple[list[str], list[str]]]:
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER)
     py = sys.executable
-    cmds = {"driver": ([py, str(driver)], [py, str(driver), "-"])}
+    cmds = {
+        "driver": ([py, str(driver)], [py, str(driver), "-"]),
+        "driver-streamed": ([py, str(driver), "--streamed"], [py, str(driver), "-"]),
+    }
     if _has_cli():
         # the write path is under test, not the engine: the slow suspect stage stays off
         cli = [py, "-m", "normalizer", "fix", "--ignore", "suspect", "--no-progress"]
@@ -185,7 +195,7 @@ def _check_against_stdin(stdin_fix: list[str], old: dict[Path, bytes], sample: i
         ),
     ],
 )
-@pytest.mark.parametrize("writer", ["driver", "cli"])
+@pytest.mark.parametrize("writer", ["driver", "driver-streamed", "cli"])
 def test_sigkill_never_loses_a_file(tmp_path: Path, writer: str, size: str) -> None:
     cmds = _commands(tmp_path)
     if writer not in cmds:
