@@ -6,7 +6,7 @@ only, or ``--all-rules``) over it in a child process and reports the child's pea
 throughput. ``--mode``: ``stream`` calls ``Normalizer.fix_stream`` (the library);
 ``in-place`` runs ``mtnorm fix --in-place`` on a copy of the input in a fresh folder under the
 temp dir (deleted afterwards) with a line of shipped-glossary variants every 64 KB, so it is
-really rewritten (the batch path streams files of 64 MiB or more into the atomic temp file);
+really rewritten (the batch path streams files of 32 MiB or more into the atomic temp file);
 ``check`` runs ``mtnorm check --format json`` on such a copy (output to /dev/null; findings
 are held until printed, so this one grows with their number).
 

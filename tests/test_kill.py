@@ -66,7 +66,7 @@ DRIVER = textwrap.dedent(
         raise SystemExit(0)
     args = sys.argv[1:]
     # --streamed: every file goes the huge-file way (normalizer.bigfile, atomic_writer)
-    stream_min = 1 if args[0] == "--streamed" else 64 << 20
+    stream_min = 1 if args[0] == "--streamed" else 32 << 20
     args = args[1:] if args[0] == "--streamed" else args
     process = make_processor(
         Fake(), mode="in-place", format_in="text", stream_min_bytes=stream_min
