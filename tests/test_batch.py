@@ -399,3 +399,26 @@ def test_lean_in_place_rewrites_the_same_and_sends_back_little(tmp_path: Path) -
     # the point of lean: a result from a worker process does not carry the file twice
     assert full[3].status == "changed"
     assert len(pickle.dumps(lean[3])) * 20 < len(pickle.dumps(full[3]))
+
+
+def test_process_groups_keep_order_and_per_file_errors(tmp_path: Path) -> None:
+    from normalizer import batch
+
+    files: dict[str, str | bytes] = {f"{i:02d}.txt": f"Newbie {i}\n" * (i + 1) for i in range(30)}
+    files["07.txt"] = b"bad \xff utf-8"
+    files["13.txt"] = b"\x00binary"
+    files["21.txt"] = "x" * (batch.GROUP_BYTES + 1)  # ends its group
+    _tree(tmp_path, files)
+    paths = discover([tmp_path])
+    groups = list(batch._groups(paths))
+    assert [p for g in groups for p in g] == paths
+    assert 1 < len(groups) < len(paths) and any(g[-1] == paths[21] for g in groups)
+    assert all(len(g) <= batch.GROUP_FILES for g in groups)
+    process = make_processor(FakeNormalizer(), mode="in-place", lean=True)
+    results = list(run_batch(paths, process, jobs=2, executor="process"))
+    assert [r.path for r in results] == paths
+    statuses = {r.path.name: r.status for r in results}
+    assert statuses.pop("07.txt") == "error" and statuses.pop("13.txt") == "skipped"
+    assert statuses.pop("21.txt") == "unchanged"
+    assert set(statuses.values()) == {"changed"}
+    assert (tmp_path / "05.txt").read_text() == "Novichok 5\n" * 6
