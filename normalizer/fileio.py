@@ -80,8 +80,17 @@ class Utf8Reader:
         self._decoder = codecs.getincrementaldecoder("utf-8")("strict")
         self._consumed = 0  # bytes handed to the decoder before the current block
         self._lines = 0  # line breaks in those bytes, for the error's line number
+        self._column = 0  # characters decoded since the last line break, for its column
 
     def read(self, size: int = -1) -> str:
+        """Up to ``size`` bytes' worth of text; "" only at the end (a block holding only part
+        of a character is followed by more)."""
+        while True:
+            text, more = self._read_block(size)
+            if text or not more:
+                return text
+
+    def _read_block(self, size: int) -> tuple[str, bool]:
         block = self._raw.read(size if size > 0 else -1)
         final = not block
         try:
@@ -91,12 +100,16 @@ class Utf8Reader:
             p = err.problems[0]
             offset = self._consumed + exc.start
             message = p.message.replace(f"offset {exc.start})", f"offset {offset})")
+            # a line that began in an earlier block: its characters there count too
+            column = p.column + (self._column if p.line == 1 else 0)
             raise InputError(
-                problems=[Problem(p.path, p.line + self._lines, p.column, message)]
+                problems=[Problem(p.path, p.line + self._lines, column, message)]
             ) from None
         self._consumed += len(block)
         self._lines += block.count(b"\n")
-        return text
+        last = text.rfind("\n")
+        self._column = len(text) - last - 1 if last >= 0 else self._column + len(text)
+        return text, not final
 
 
 def decode_utf8(data: bytes, name: str = "<stdin>") -> str:

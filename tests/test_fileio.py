@@ -320,3 +320,34 @@ def test_atomic_writer_refuses_a_read_only_file_before_the_block(tmp_path: Path)
             entered = True
     assert not entered
     assert f.read_text() == "keep me"
+
+
+@pytest.mark.parametrize("block", [1, 3, 7, 64, 10_000])
+def test_streamed_decoding_locates_a_bad_byte_like_a_whole_read(block: int) -> None:
+    import io
+
+    from normalizer.fileio import Utf8Reader
+
+    data = "first line\nsecond «line» is long, ".encode() * 3 + b"then \xff bad\n"
+    with pytest.raises(InputError) as whole:
+        decode_utf8(data, "f.txt")
+    reader = Utf8Reader(io.BytesIO(data), "f.txt")
+    with pytest.raises(InputError) as streamed:
+        while reader.read(block):
+            pass
+    w, s = whole.value.problems[0], streamed.value.problems[0]
+    assert (s.line, s.column) == (w.line, w.column) == (4, 29)
+    assert "byte offset 113" in s.message and "byte offset 113" in w.message
+
+
+def test_streamed_decoding_never_ends_early_on_a_split_character() -> None:
+    import io
+
+    from normalizer.fileio import Utf8Reader
+
+    text = "«ё»\n" * 50
+    reader = Utf8Reader(io.BytesIO(text.encode()), "f.txt")
+    pieces = []
+    while piece := reader.read(1):  # one byte at a time: most reads end mid-character
+        pieces.append(piece)
+    assert "".join(pieces) == text
