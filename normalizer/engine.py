@@ -20,17 +20,10 @@ from .cache import load_glossaries_cached
 from .config import Config, RuleLevels, load_config
 from .edits import Candidate, Edit, Report, Safety, Suggestion, apply_edits, compose_edits
 from .glossary_model import Entry, Glossary
-from .glossary_rules import GlossaryFinding, GlossaryMatcher
+from .glossary_rules import GlossaryMatcher
 from .scoring.base import Scorer
 
 __all__ = ["Normalizer"]
-
-
-def _finding_edit(f: GlossaryFinding) -> Edit:
-    e = f.entry
-    message = f"use {f.new!r}" + (f": {e.note}" if e.note else "")
-    safety = Safety.FIX if e.action == "fix" else Safety.SUGGEST
-    return Edit(f.start, f.end, f.old, f.new, e.rule_id, message, safety)
 
 
 def as_suggestion(edit: Edit, origin: str = "rule", note: str = "") -> Suggestion:
