@@ -280,7 +280,7 @@ class AhoFinder:
         self._longest = max(map(len, padded), default=0)
         impl = ahocorasick_rs.Implementation.DFA if size <= DFA_MAX_KEY_BYTES else None
         # One more pattern for free: " www " in the skeleton is necessary for a URL starting
-        # "www." (engine.protected_spans), whose substring search would cost more than a scan.
+        # "www." (protect.protected_spans), whose substring search would cost more than a scan.
         self._www = padded.index(_WWW) if _WWW in padded else len(padded)
         self._ac = (
             ahocorasick_rs.BytesAhoCorasick(

@@ -121,13 +121,13 @@ def test_inside_index_agrees_with_the_definition() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from normalizer.engine import _Inside, _inside
+    from normalizer.protect import Inside, _inside
 
     span = st.tuples(st.integers(0, 30), st.integers(0, 8)).map(lambda t: (t[0], t[0] + t[1]))
 
     @settings(max_examples=300, deadline=None)
     @given(st.lists(span, min_size=1, max_size=6), span)
     def check(spans: list[tuple[int, int]], edit: tuple[int, int]) -> None:
-        assert _Inside(spans)(*edit) == _inside(*edit, spans)
+        assert Inside(spans)(*edit) == _inside(*edit, spans)
 
     check()

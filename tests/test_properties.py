@@ -216,7 +216,7 @@ def test_www_hint_never_hides_a_url(text: str, variant: str) -> None:
     with that hint are the protected spans."""
     import re
 
-    from normalizer.engine import protected_spans
+    from normalizer.protect import protected_spans
     from normalizer.glossary_rules import GlossaryMatcher
 
     entry = Entry(term="T", id="t", glossary="g", variants=(variant,))
