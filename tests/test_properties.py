@@ -216,8 +216,8 @@ def test_www_hint_never_hides_a_url(text: str, variant: str) -> None:
     with that hint are the protected spans."""
     import re
 
-    from normalizer.protect import protected_spans
     from normalizer.glossary_rules import GlossaryMatcher
+    from normalizer.protect import protected_spans
 
     entry = Entry(term="T", id="t", glossary="g", variants=(variant,))
     for text_ in (text, text + "\u212a"):  # KELVIN SIGN: the folding path
