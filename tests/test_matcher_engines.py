@@ -231,3 +231,28 @@ def test_split_scan_finds_what_one_scan_finds(case: tuple[list[str], str], fold:
     assert sorted((h.start, h.end, h.key) for h in split) == sorted(
         _all_hits("reference", keys, text)
     )
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 12), st.integers(0, 4), st.integers(0, 5)).map(
+            lambda t: (t[0], t[0] + t[1], t[2])
+        ),
+        max_size=14,
+    ),
+    st.lists(st.lists(st.integers(0, 6), min_size=1, max_size=3), min_size=6, max_size=6),
+)
+def test_select_spans_is_leftmost_longest(
+    occ: list[tuple[int, int, int]], owner_lists: list[list[int]]
+) -> None:
+    """The glossary stage's tuple selection chooses what select_leftmost_longest chooses."""
+    from normalizer.glossary_rules import select_spans
+    from normalizer.matcher import Hit
+
+    owners = [tuple(sorted(set(o))) for o in owner_lists]
+    expected = [
+        (g[0].start, g[0].end, tuple(sorted({i for h in g for i in owners[h.key]})))
+        for g in select_leftmost_longest([Hit(s, e, k) for s, e, k in occ])
+    ]
+    assert select_spans(list(occ), owners) == expected
