@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -79,18 +80,36 @@ def build_engine(args: argparse.Namespace) -> Any:
     return Normalizer.from_config(select=select, ignore=ignore)
 
 
-def time_run(files: list[Path], process: Any, jobs: int, executor: str) -> float:
+def _cpu() -> tuple[float, float]:
+    """CPU seconds (user + system) of this process and of its finished children."""
+    own, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def time_run(
+    files: list[Path], process: Any, jobs: int, executor: str
+) -> tuple[float, float, float]:
+    """Wall seconds, main-process CPU seconds and worker-process CPU seconds of one run."""
+    main0, kids0 = _cpu()
     start = time.perf_counter()
     results = list(run_batch(files, process, jobs=jobs, executor=executor))  # type: ignore[arg-type]
     elapsed = time.perf_counter() - start
+    main1, kids1 = _cpu()
     errors = [r for r in results if r.status == "error"]
     if errors:
         raise SystemExit(f"{len(errors)} files failed, e.g. {errors[0].path}: {errors[0].error}")
-    return elapsed
+    return elapsed, main1 - main0, kids1 - kids0
 
 
-def measure(args: argparse.Namespace, folder: Path, total: int) -> list[tuple[str, float, float]]:
-    """(label, median seconds, median of the per-round speed-ups against 1 worker) per config.
+Row = tuple[str, float, float, float, float]
+
+
+def measure(args: argparse.Namespace, folder: Path, total: int) -> list[Row]:
+    """Per configuration: label, median seconds, median of the per-round speed-ups against 1
+    worker, median main-process CPU and median worker-process CPU seconds.
 
     Rounds are interleaved (every configuration once per round) and each round's speed-up is
     taken against the 1-worker run of the same round, so a load change on a shared machine
@@ -105,21 +124,26 @@ def measure(args: argparse.Namespace, folder: Path, total: int) -> list[tuple[st
         ("2 processes", 2, "process"),
         ("2 auto", 2, "auto"),
     ]
-    times: dict[str, list[float]] = {label: [] for label, _, _ in configs}
+    runs: dict[str, list[tuple[float, float, float]]] = {label: [] for label, _, _ in configs}
     for _ in range(args.rounds):
         for label, jobs, executor in configs:
             if args.mode == "in-place":  # every round must have the same writes to do
                 make_corpus(folder, args.files, args.kb, args.seed)
-            times[label].append(time_run(files, process, jobs, executor))
-    base = times["1 worker"]
-    return [
-        (
-            label,
-            statistics.median(times[label]),
-            statistics.median(b / t for b, t in zip(base, times[label], strict=True)),
+            runs[label].append(time_run(files, process, jobs, executor))
+    base = [r[0] for r in runs["1 worker"]]
+    rows = []
+    for label, _, _ in configs:
+        wall = [r[0] for r in runs[label]]
+        rows.append(
+            (
+                label,
+                statistics.median(wall),
+                statistics.median(b / t for b, t in zip(base, wall, strict=True)),
+                statistics.median(r[1] for r in runs[label]),
+                statistics.median(r[2] for r in runs[label]),
+            )
         )
-        for label, _, _ in configs
-    ]
+    return rows
 
 
 def _burn(n: int) -> int:
@@ -172,10 +196,22 @@ def main(argv: list[str] | None = None) -> int:
         f"ignore={args.ignore or 'none'}, {'full' if args.full_reports else 'lean'} reports, "
         f"load average {os.getloadavg()[0]:.1f}"
     )
-    print(f"{'configuration':<14} {'seconds':>8} {'MB/s':>7} {'speed-up':>9}")
-    for label, secs, speedup in rows:
-        print(f"{label:<14} {secs:8.2f} {mb / secs:7.1f} {speedup:8.2f}x")
+    print(
+        f"{'configuration':<14} {'seconds':>8} {'MB/s':>7} {'speed-up':>9} "
+        f"{'main CPU s':>11} {'worker CPU s':>13}"
+    )
+    for label, secs, speedup, main_cpu, kids_cpu in rows:
+        print(
+            f"{label:<14} {secs:8.2f} {mb / secs:7.1f} {speedup:8.2f}x {main_cpu:11.2f} "
+            f"{kids_cpu:13.2f}"
+        )
     print("(speed-up: median over rounds of that round's 1-worker time / this configuration's)")
+    serial = rows[0][3]
+    procs = rows[2][3] + rows[2][4]
+    print(
+        f"CPU of 2 processes / CPU of 1 worker: {procs / serial:.3f} -> at most "
+        f"{2 * serial / procs:.2f}x on 2 idle cores (CPU time moves less with load than wall time)"
+    )
     print(f"machine ceiling (pure CPU, 2 processes vs 1): {before:.2f}x before, {after:.2f}x after")
     return 0
 
