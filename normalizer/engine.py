@@ -274,11 +274,19 @@ class Normalizer:
     def _promote(
         self, kept: list[Edit], suggestions: list[Suggestion]
     ) -> tuple[list[Edit], list[Suggestion]]:
-        """``--apply-suggestions T``: suspects scoring at least T become edits (top candidate)."""
+        """``--apply-suggestions T``: suspects scoring at least T become edits (top candidate).
+
+        A zero-width finding (a source term the MT has no span for) stays a suggestion: there is
+        nothing to replace, and inserting the term at the line start would corrupt the text."""
         threshold = self.apply_suggestions or 0.0
         promoted, rest = [], []
         for s in suggestions:
-            if s.rule.startswith("suspect/") and s.candidates and s.score >= threshold:
+            if (
+                s.rule.startswith("suspect/")
+                and s.candidates
+                and s.score >= threshold
+                and s.end > s.start
+            ):
                 promoted.append(
                     Edit(
                         s.start,

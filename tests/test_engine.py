@@ -131,3 +131,17 @@ def test_inside_index_agrees_with_the_definition() -> None:
         assert Inside(spans)(*edit) == _inside(*edit, spans)
 
     check()
+
+
+def test_apply_suggestions_never_inserts_a_zero_width_finding() -> None:
+    # "source has Новичок, translation lacks Novichok": the MT has no span for the term, so the
+    # finding sits at the line start with width 0; applying it would insert the term there.
+    g = load_glossary_text(
+        "name: s\nentries:\n  - term: Novichok\n    variants: [Newbie]\n    source: [Новичок]\n"
+    )[0]
+    n = Normalizer([g], apply_suggestions=0.0)
+    text = "He was poisoned with a nerve agent."
+    report = n.fix(text, source="Его отравили «Новичком».")
+    assert report.text == text
+    [finding] = [s for s in report.suggestions if s.rule == "suspect/source-term"]
+    assert finding.start == finding.end and finding.candidates[0].text == "Novichok"
