@@ -188,7 +188,11 @@ class Normalizer:
         edits: list[Edit] = []
         suggestions: list[Suggestion] = []
         routes = self._routes
-        rewrites, _, maybe_www = self._matcher.rewrites_www(text)
+        rewrites, warnings, maybe_www = self._matcher.rewrites_www(text)
+        for warning in warnings:  # "rule id: what happened": a pattern stopped by its time bound
+            rule = warning.split(": ", 1)[0]
+            if self.levels.level(rule, "warn") != "off":
+                suggestions.append(Suggestion(0, 0, "", rule, 1.0, (), warning))
         for s, e, new, idx, _, _ in rewrites:
             route = routes.get(idx)
             if route is None:

@@ -95,3 +95,17 @@ def test_binary_file_is_skipped_with_a_note(tmp_path: Path) -> None:
     )
     assert r.returncode == 0 and b"binary" in r.stderr
     assert f.read_bytes() == b"\x00\x01poison Newbie"
+
+
+def test_pattern_time_bound_reaches_the_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pattern skipped for a text is said in the report, not dropped silently."""
+    import normalizer.glossary_rules as gr
+
+    monkeypatch.setattr(gr, "SEARCH_TIMEOUT", 0.05)
+    entry = Entry(term="X", id="x", glossary="t", patterns=(r"(a|aa)+$",))
+    text = "a" * 35 + "!"
+    report = Normalizer([Glossary("t", (entry,))], select=["t"]).fix(text)
+    assert report.text == text
+    [s] = report.suggestions
+    assert (s.rule, s.start, s.end, s.candidates) == ("t/x", 0, 0, ())
+    assert "timed out" in s.message
