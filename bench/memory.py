@@ -82,6 +82,13 @@ def main() -> None:
     ap.add_argument("--all-rules", action="store_true")
     ap.add_argument("--keep-output", action="store_true", help="stream mode: keep the output")
     ap.add_argument("--mode", choices=["stream", "in-place", "check"], default="stream")
+    ap.add_argument("--ignore", help="in-place/check: rule ids to turn off (with --all-rules)")
+    ap.add_argument(
+        "--verify",
+        action="store_true",
+        help="in-place: compare the file with `mtnorm fix -` of the same input read whole "
+        "(after the measurement; that run needs several times the input in memory)",
+    )
     args = ap.parse_args()
     src = make_input(args.gb, args.one_line)
     out = src.with_suffix(".out")
@@ -95,15 +102,17 @@ def main() -> None:
             check=False,
         )
         dt = time.perf_counter() - t
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KB on Linux
     else:
-        proc, dt = _run_cli(args.mode, src, select)
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KB on Linux
+        proc, dt, peak_mb = _run_cli(args, src, select)
     size = src.stat().st_size
     print(proc.stdout.strip() or proc.stderr[-2000:])
+    rules = "default" if args.all_rules else "glossary only"
+    rules += f" minus {args.ignore}" if args.ignore else ""
     print(
         f"{args.mode}: input {size / 1e9:.2f} GB "
         f"({'one line' if args.one_line else 'many lines'}), "
-        f"rules: {'default' if args.all_rules else 'glossary only'}: peak RSS {peak_mb:,.0f} MB, "
+        f"rules: {rules}: peak RSS {peak_mb:,.0f} MB, "
         f"{dt:,.1f} s, {size / 1e6 / dt:,.1f} MB/s"
     )
     if not args.keep_output:
@@ -130,31 +139,45 @@ def _copy_planted(src: Path, dst: Path, every: int = 1 << 16) -> None:
         w.write(rest)
 
 
-def _run_cli(mode: str, src: Path, select: str) -> tuple[subprocess.CompletedProcess[str], float]:
-    """``mtnorm fix --in-place`` or ``mtnorm check`` on a planted copy of ``src`` (removed)."""
+def _run_cli(
+    args: argparse.Namespace, src: Path, select: str
+) -> tuple[subprocess.CompletedProcess[str], float, float]:
+    """``mtnorm fix --in-place`` or ``mtnorm check`` on a planted copy of ``src`` (removed):
+    the completed run, its seconds and its peak RSS in MB."""
+    mode = args.mode
     folder = Path(tempfile.mkdtemp(prefix="mtnorm-memory-"))
     try:
         target = folder / "big.txt"
         _copy_planted(src, target)
         before = target.stat().st_size
+        options = ["--config", str(ROOT / "config.yaml"), "--no-progress"]
+        options += ["--select", select] if select else []
+        options += ["--ignore", args.ignore] if args.ignore else []
         cmd = [sys.executable, "-m", "normalizer", "check" if mode == "check" else "fix"]
         cmd += ["--in-place"] if mode == "in-place" else ["--format", "json"]
-        cmd += ["--config", str(ROOT / "config.yaml"), "--no-progress", str(target)]
-        if select:
-            cmd += ["--select", select]
+        cmd += [*options, str(target)]
         t = time.perf_counter()
         with open(os.devnull, "w") as sink:
             proc = subprocess.run(
                 cmd, stdout=sink, stderr=subprocess.PIPE, text=True, check=False, cwd=folder
             )
         dt = time.perf_counter() - t
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KB on Linux
         if mode == "in-place":
             proc.stdout = f"exit {proc.returncode}; {before:,} -> {target.stat().st_size:,} bytes"
         else:
             proc.stdout = f"exit {proc.returncode}"
         if proc.returncode not in (0, 1):
             proc.stdout += "\n" + proc.stderr[-2000:]
-        return proc, dt
+        if mode == "in-place" and args.verify:
+            again = folder / "again.txt"
+            _copy_planted(src, again)
+            whole = [sys.executable, "-m", "normalizer", "fix", *options, "-"]
+            with again.open("rb") as stdin:
+                ref = subprocess.run(whole, stdin=stdin, capture_output=True, check=True).stdout
+            same = ref == target.read_bytes()
+            proc.stdout += f"; identical to `mtnorm fix -` of the whole text: {same}"
+        return proc, dt, peak_mb
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
