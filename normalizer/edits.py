@@ -6,8 +6,9 @@ new text, the rule that made it. Detectors return edits; only :func:`apply_edits
 
 from __future__ import annotations
 
+import bisect
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -188,44 +189,47 @@ def compose_edits(
     back through the length changes before them.
     """
     spans: list[tuple[int, int, Edit | None, Edit | None]] = []  # (mid start, mid end, 1st, 2nd)
-    shift = 0
+    mid_ends: list[int] = []  # where each first edit's new text ends in the intermediate text
+    shifts: list[int] = [0]  # length change of the first edits before edit i
     for e in first:
-        start = e.start + shift
+        start = e.start + shifts[-1]
         spans.append((start, start + len(e.new), e, None))
-        shift += len(e.new) - len(e.old)
+        mid_ends.append(start + len(e.new))
+        shifts.append(shifts[-1] + len(e.new) - len(e.old))
     spans += [(e.start, e.end, None, e) for e in second]
     spans.sort(key=lambda s: (s[0], s[1]))
     clusters: list[list[tuple[int, int, Edit | None, Edit | None]]] = []
+    reach = -1  # the furthest end in the last cluster
     for span in spans:
-        if clusters and span[0] <= max(s[1] for s in clusters[-1]):
+        if clusters and span[0] <= reach:
             clusters[-1].append(span)
+            reach = max(reach, span[1])
         else:
             clusters.append([span])
+            reach = span[1]
     mid = apply_edits(text, first) if mid is None else mid
-    return [_merge(text, mid, first, cluster) for cluster in clusters]
 
+    def to_original(offset: int) -> int:
+        """An intermediate-text offset in ``text`` (at a first edit's new-text start: its start,
+        at its new-text end: its end; deletions map to their end)."""
+        return offset - shifts[bisect.bisect_right(mid_ends, offset)]
 
-def _to_original(first: list[Edit], mid: int) -> int:
-    """Map an intermediate-text offset back to ``text`` (an offset at a first edit's new-text
-    start maps to its start, at its new-text end to its end; deletions map to their end)."""
-    shift = 0
-    for e in first:
-        if e.start + shift + len(e.new) > mid:
-            break
-        shift += len(e.new) - len(e.old)
-    return mid - shift
+    return [_merge(text, mid, to_original, cluster) for cluster in clusters]
 
 
 def _merge(
-    text: str, mid: str, first: list[Edit], cluster: list[tuple[int, int, Any, Any]]
+    text: str,
+    mid: str,
+    to_original: Callable[[int], int],
+    cluster: list[tuple[int, int, Any, Any]],
 ) -> Edit:
     """One edit on ``text`` for a cluster of touching first/second-pass spans."""
     lo = min(s[0] for s in cluster)
     hi = max(s[1] for s in cluster)
     firsts: list[Edit] = [s[2] for s in cluster if s[2] is not None]
     seconds: list[Edit] = [s[3] for s in cluster if s[3] is not None]
-    start = min([e.start for e in firsts] + [_to_original(first, lo)])
-    end = max([e.end for e in firsts] + [_to_original(first, hi)])
+    start = min([e.start for e in firsts] + [to_original(lo)])
+    end = max([e.end for e in firsts] + [to_original(hi)])
     new = apply_edits(mid[lo:hi], [e.shifted(-lo) for e in seconds])
     head = (firsts or seconds)[0]
     message = "; ".join(dict.fromkeys(e.message for e in [*firsts, *seconds] if e.message))

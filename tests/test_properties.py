@@ -224,3 +224,33 @@ def test_www_hint_never_hides_a_url(text: str, variant: str) -> None:
         _, _, www = GlossaryMatcher([entry], "aho").rewrites_www(text_)
         assert www or not re.search(r"\bwww\.", text_)
         assert protected_spans(text_, www=www) == protected_spans(text_)
+
+
+@st.composite
+def _edit_set(draw: st.DrawFn, text: str) -> list:
+    """Sorted, non-overlapping edits on ``text`` (insertions, deletions, replacements)."""
+    from normalizer.edits import Edit
+
+    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=12)))
+    edits, pos = [], 0
+    for a, b in zip(cuts[::2], cuts[1::2], strict=False):
+        if a < pos:
+            continue
+        new = draw(st.text(alphabet="xyz«» ", max_size=4))
+        edits.append(Edit(a, b, text[a:b], new, "r"))
+        pos = b if b > a else b + 1  # at most one insertion per offset
+    return edits
+
+
+@given(st.data(), st.text(alphabet="ab c.\n«»", max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_compose_edits_equals_applying_both_passes(data: st.DataObject, text: str) -> None:
+    from normalizer.edits import compose_edits
+
+    first = data.draw(_edit_set(text))
+    mid = apply_edits(text, first)
+    second = data.draw(_edit_set(mid))
+    composed = compose_edits(text, first, second)
+    assert apply_edits(text, composed) == apply_edits(mid, second)
+    assert all(text[e.start : e.end] == e.old for e in composed)
+    assert all(a.end <= b.start for a, b in zip(composed, composed[1:], strict=False))
