@@ -374,7 +374,7 @@ _SHORT = st.text(alphabet="abcé", max_size=9)
 @settings(max_examples=400, deadline=None)
 @given(_SHORT, _SHORT, st.integers(min_value=0, max_value=4))
 def test_edit_distance_and_within_agree_with_the_textbook_table(a: str, b: str, k: int) -> None:
-    from normalizer.suspects_near import edit_distance, within
+    from normalizer.suspects_index import edit_distance, within
 
     d = _levenshtein(a, b)
     assert within(a, b, k) == (d <= k)
@@ -389,7 +389,7 @@ def test_near_index_lookup_is_every_word_within_the_allowed_edits(
 ) -> None:
     """The deletion-neighbourhood lookup finds exactly the (variant, position) pairs whose word
     stems like the token or is within the variant's allowed edits of it."""
-    from normalizer.suspects_near import NearIndex, _allowed, _stem
+    from normalizer.suspects_index import NearIndex, _allowed, _stem
 
     variants = [" ".join(words[i : i + 2]) for i in range(len(words))]
     entries = [
