@@ -22,7 +22,7 @@ from typing import Any
 
 from .atomic import atomic_writer
 from .errors import InputError, Problem
-from .fileio import BinaryFileError, Utf8Reader, _refuse_utf16, is_binary
+from .fileio import BinaryFileError, Utf8Reader, _refuse_utf16, is_binary, read_error
 from .lean import LeanReport
 from .stream import DEFAULT_CHUNK, DEFAULT_OVERLAP, Positions, Window, fix_stream
 
@@ -106,13 +106,8 @@ def stream_file(
 def _open(name: str) -> Any:
     try:
         return open(name, "rb")  # noqa: SIM115 - closed by the caller's with
-    except FileNotFoundError:
-        msg = "no such file (was it moved or deleted?)"
-    except PermissionError:
-        msg = "permission denied; check the file's permissions (ls -l) or run as its owner"
     except OSError as exc:
-        msg = f"cannot read: {exc.strerror or exc}"
-    raise InputError(problems=[Problem(name, 0, 0, msg)])
+        raise read_error(name, exc) from None
 
 
 def _sniff(name: str, raw: Any) -> None:

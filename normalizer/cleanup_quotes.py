@@ -9,6 +9,7 @@ from typing import Any
 from .cleanup_text import has_any
 from .edits import Edit
 from .errors import ConfigError, Problem
+from .text import char_offsets
 
 __all__ = ["FOREIGN_MARKS", "STYLES", "has_foreign_marks", "quotes"]
 
@@ -48,7 +49,7 @@ def _pairs(text: str) -> Iterator[tuple[int, int | None, int]]:
     """
     stack: list[tuple[int, str]] = []
     prev = 0
-    for at in _mark_offsets(text):
+    for at in char_offsets(text, "«»‹›„‚“”‘’"):
         if stack and _BLANK_LINE.search(text, prev, at):
             while stack:
                 yield stack.pop()[0], None, len(stack)
@@ -65,18 +66,6 @@ def _pairs(text: str) -> Iterator[tuple[int, int | None, int]]:
             yield at, None, len(stack)
     while stack:
         yield stack.pop()[0], None, len(stack)
-
-
-def _mark_offsets(text: str) -> list[int]:
-    """The sorted offsets of the quotation marks of ``text``."""
-    out: list[int] = []
-    for ch in "«»‹›„‚“”‘’":
-        i = text.find(ch)
-        while i >= 0:
-            out.append(i)
-            i = text.find(ch, i + 1)
-    out.sort()
-    return out
 
 
 def quotes(text: str, options: Mapping[str, Any]) -> Iterator[Edit]:

@@ -13,12 +13,13 @@ import html.entities
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import regex
 
 from .edits import Edit
+from .text import char_offsets as offsets_of
 
 __all__ = [
     "COMMON_NON_ASCII",
@@ -102,19 +103,6 @@ def non_ascii_chars(text: str) -> frozenset[str] | None:
             facts["alphabet"] = frozenset(rest).difference(COMMON_NON_ASCII)
     alphabet: frozenset[str] | None = facts["alphabet"]
     return alphabet
-
-
-def offsets_of(text: str, chars: Iterable[str]) -> list[int]:
-    """The sorted offsets of every occurrence of the characters ``chars`` (``str.find`` runs
-    at memchr speed: a few rare characters cost less to find one by one than any scan)."""
-    out: list[int] = []
-    for ch in chars:
-        i = text.find(ch)
-        while i >= 0:
-            out.append(i)
-            i = text.find(ch, i + 1)
-    out.sort()
-    return out
 
 
 def rare_offsets(text: str) -> list[int] | None:

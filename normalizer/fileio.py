@@ -136,15 +136,21 @@ def _read_bytes(name: str) -> bytes:
     try:
         with open(name, "rb") as fh:
             return fh.read()
-    except FileNotFoundError:
-        msg = "no such file (was it moved or deleted?)"
-    except IsADirectoryError:
-        msg = "is a directory, not a file; pass the folder itself to process the files in it"
-    except PermissionError:
-        msg = "permission denied; check the file's permissions (ls -l) or run as its owner"
     except OSError as exc:
+        raise read_error(name, exc) from None
+
+
+def read_error(name: str, exc: OSError) -> InputError:
+    """What is wrong with a path that could not be opened or read, said for a user."""
+    if isinstance(exc, FileNotFoundError):
+        msg = "no such file (was it moved or deleted?)"
+    elif isinstance(exc, IsADirectoryError):
+        msg = "is a directory, not a file; pass the folder itself to process the files in it"
+    elif isinstance(exc, PermissionError):
+        msg = "permission denied; check the file's permissions (ls -l) or run as its owner"
+    else:
         msg = f"cannot read: {exc.strerror or exc}"
-    raise InputError(problems=[Problem(name, 0, 0, msg)])
+    return InputError(problems=[Problem(name, 0, 0, msg)])
 
 
 def _decode_error(name: str, data: bytes, exc: UnicodeDecodeError) -> InputError:
