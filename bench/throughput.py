@@ -229,6 +229,11 @@ class Mtnorm:
             self.name = "mtnorm Normalizer.fix, all default rules" + (
                 f" except {', '.join(ignore)}" if ignore else ""
             )
+            # The suspects' near-miss index is built once per glossary on first use (~1 s at
+            # 10,000 entries): built here, with the other engines' build, not inside the timing.
+            t = time.perf_counter()
+            self.n.fix("Poisoned with the Newbie of Sailor Silence, said Companions of Navalny.")
+            self.warmup = time.perf_counter() - t
 
     def find(self, text: str) -> int:
         return len(self.n.check(text).edits)
@@ -368,18 +373,22 @@ def _rule_costs(text: str) -> None:
         print(f"  cleanup/{name} ({rule.default}): {(time.perf_counter() - t) / mb:.3f}")
     from normalizer.suspects import find_suspects
 
-    piece = text[:2_000]
     entries = Mtnorm(glossary_entries(10_000)).n.entries
-    t = time.perf_counter()
     try:
-        find_suspects(
-            piece, covered=[], entries=entries, source=None, scorer=None, enabled=lambda _rid: True
-        )
-        per_mb = (time.perf_counter() - t) / (len(piece.encode()) / 1e6)
+        t = time.perf_counter()  # first use builds the near-miss index (once per glossary)
+        find_suspects(text[:2_000], covered=[], entries=entries)
+        build = time.perf_counter() - t
+        t = time.perf_counter()
+        find_suspects(text, covered=[], entries=entries)
+        cold = (time.perf_counter() - t) / mb
+        t = time.perf_counter()
+        find_suspects(text, covered=[], entries=entries)
+        warm = (time.perf_counter() - t) / mb
     except Exception as exc:  # reported, not fatal: the table above is the result
         print(f"  suspects: error {type(exc).__name__}: {exc}")
         return
-    print(f"  suspects (10,000 entries, measured on 2 KB): {per_mb:,.1f}")
+    print(f"  suspects, 10,000 entries: {cold:.3f} first pass, {warm:.3f} again")
+    print(f"  (near-miss index built once per glossary: {build:.2f} s)")
 
 
 def _checks(engines: list[object], pairs: Pairs, sample: str, size: int, notes: list[str]) -> None:
