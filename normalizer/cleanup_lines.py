@@ -245,8 +245,14 @@ def repeated_line(text: str, options: Mapping[str, Any]) -> Iterator[Suggestion]
         at = offsets[index] + lines[index].index(key)
         yield Suggestion(
             at, at + len(key), key, "cleanup/repeated-line", 0.6, (),
-            f"line repeats line {first + 1}",
+            _repeat_message(index - first),
         )  # fmt: skip
+
+
+def _repeat_message(distance: int) -> str:
+    """Where the earlier copy is, relative to the repeat: exact in any window of a streamed text
+    (an absolute line number would count from the window's start)."""
+    return "repeats the line above" if distance == 1 else f"repeats the line {distance} lines above"
 
 
 def _repeats(keys: list[str], nonblank: list[int], window: int) -> list[int]:

@@ -102,7 +102,11 @@ def test_repeated_line_reports_the_repeat_within_window() -> None:
     text = "Headline here\nbody one\n\nHeadline here\n* * *\n* * *\n"
     [s] = run_cleanup(text, ["repeated-line"])
     assert isinstance(s, Suggestion)
-    assert (s.start, s.text, s.message) == (24, "Headline here", "line repeats line 1")
+    assert (s.start, s.text, s.message) == (
+        24,
+        "Headline here",
+        "repeats the line 3 lines above",
+    )
     far = "Headline here\n" + "".join(f"line {i}\n" for i in range(10)) + "Headline here\n"
     assert run_cleanup(far, ["repeated-line"]) == []
     assert len(run_cleanup(far, ["repeated-line"], {"cleanup/repeated-line": {"window": 11}})) == 1
@@ -362,7 +366,9 @@ def test_repeated_line_window(lines: list[str], window: int) -> None:
             continue
         earlier = next((n for k, n in recent if k == key), None)
         if earlier is not None and len(regex.findall(r"\p{L}", key)) >= 3:
-            expected.append((key, f"line repeats line {earlier}"))
+            distance = number - earlier
+            above = "above" if distance == 1 else f"{distance} lines above"
+            expected.append((key, f"repeats the line {above}"))
         recent = [*recent, (key, number)][-window:]
     assert [(f.text, f.message) for f in found] == expected
 

@@ -140,11 +140,6 @@ CLEANUP = _normalizer(select=["news", "cleanup"], rules={"cleanup": "fix"})
 _SETTLE_IS_GLOBAL = pytest.mark.xfail(
     strict=True, reason="the engine's settle pass is global (see the comment above)"
 )
-# cleanup/repeated-line says "line repeats line N", N counted from the start of the text it
-# was given: a window's, when streamed (a relative "N lines above" would be exact; reported)
-_LINE_IN_MESSAGE = pytest.mark.xfail(
-    strict=True, reason="repeated-line messages number lines from the window's start"
-)
 ENGINES = [
     pytest.param(GLOSSARY_ONLY, 1, id="glossary-1"),
     pytest.param(GLOSSARY_ONLY, 2, id="glossary-2"),
@@ -153,7 +148,7 @@ ENGINES = [
 ]
 REPORT_ENGINES = [
     *ENGINES[:2],
-    pytest.param(CLEANUP, 2, id="glossary+cleanup-2", marks=_LINE_IN_MESSAGE),
+    ENGINES[2],  # repeated-line messages are relative ("the line 3 lines above"): exact
     ENGINES[3],
 ]
 
