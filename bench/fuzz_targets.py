@@ -29,8 +29,11 @@ from normalizer.errors import GlossaryError, InputError  # noqa: E402
 __all__ = ["OUTCOMES", "TARGETS", "Target", "report_problems"]
 
 GLOSSARIES = sorted((REPO / "glossary" / "ru-en").glob("*.yaml"))
+# Documents only: the folder also holds a helper module (and its __pycache__ once imported).
 FIXTURES = sorted(
-    p for p in (REPO / "tests" / "fixtures" / "formats").iterdir() if p.suffix != ".py"
+    p
+    for p in (REPO / "tests" / "fixtures" / "formats").iterdir()
+    if p.is_file() and p.suffix in {".md", ".html", ".xlf", ".po", ".srt", ".vtt", ".jsonl"}
 )
 # Words the rules react to, and characters that break naive code: drawn more often than chance.
 # fmt: off
