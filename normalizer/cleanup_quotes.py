@@ -26,7 +26,8 @@ _SINGLE_GLYPHS = frozenset("‹›‚")
 # Every edit involves a foreign mark (an English “ changes only when it closes a „); looked for
 # in UTF-8 («» are C2 AB/BB, ‹›„‚ are E2 80 B9/BA/9E/9A), which scans fastest.
 _ANY_FOREIGN_UTF8 = re.compile(rb"\xc2[\xab\xbb]|\xe2\x80[\xb9\xba\x9e\x9a]")
-_BLANK_LINE = re.compile(r"(?:\r?\n|\r)[ \t]*(?:\r?\n|\r)")
+# A line break is CR LF, LF or a lone CR; a CR LF is never split into two breaks.
+_BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r(?!\n)|\n)")
 
 
 def _style(options: Mapping[str, Any]) -> tuple[str, str, str, str]:

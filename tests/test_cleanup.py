@@ -398,7 +398,7 @@ def test_cascades_settle_like_the_reference(text: str) -> None:
         assert apply_edits(padded, edits) != padded
 
 
-_QUOTE_MARKS = regex.compile(r"[«»‹›„‚“”‘’]|(?:\r?\n|\r)[ \t]*(?:\r?\n|\r)")
+_QUOTE_MARKS = regex.compile(r"[«»‹›„‚“”‘’]|(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r(?!\n)|\n)")
 
 
 def _reference_pairs(text: str) -> list[tuple[int, int | None, int]]:
