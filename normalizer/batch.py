@@ -122,10 +122,7 @@ def _choose_executor(
         return "thread"
     total = 0
     for path in paths:
-        try:
-            total += os.stat(path).st_size
-        except OSError:
-            continue  # reported when the file is processed
+        total += _size(path)
         if total >= PROCESS_MIN_BYTES:
             break
     if total < PROCESS_MIN_BYTES:
@@ -180,6 +177,14 @@ GROUP_BYTES = 128 << 10
 GROUP_FILES = 8
 
 
+def _size(path: Path) -> int:
+    """The file's size, 0 when it cannot be read (that is reported when it is processed)."""
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
 def _groups(paths: list[Path]) -> Iterator[list[Path]]:
     """Consecutive files up to GROUP_BYTES or GROUP_FILES together: a round trip to a worker
     costs the main process about as much as a few KB of text, and a group is small enough that
@@ -187,10 +192,7 @@ def _groups(paths: list[Path]) -> Iterator[list[Path]]:
     group: list[Path] = []
     size = 0
     for path in paths:
-        try:
-            size += os.stat(path).st_size
-        except OSError:
-            pass  # reported when the file is processed
+        size += _size(path)
         group.append(path)
         if size >= GROUP_BYTES or len(group) >= GROUP_FILES:
             yield group
