@@ -44,25 +44,23 @@ def _table(markdown: str) -> list[list[str]]:
     return [[cell.strip() for cell in row.strip("|").split(" | ")] for row in rows[1:]]
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> str:
-    out = tmp_path_factory.mktemp("rel") / "reliability.md"
+def _reliability(data: Path, out: Path, *options: str, timeout: float) -> str:
+    """Run ``bench/reliability.py --quick`` on ``data``; the generated Markdown."""
     proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "bench" / "reliability.py"),
-            str(EXTERNAL),
-            "--quick",
-            "--out",
-            str(out),
-        ],
+        [sys.executable, str(REPO / "bench" / "reliability.py"), str(data), "--quick", *options]
+        + ["--out", str(out)],
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=timeout,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return out.read_text("utf-8")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _reliability(EXTERNAL, tmp_path_factory.mktemp("rel") / "reliability.md", timeout=900)
 
 
 def test_provenance_is_shown(generated: str) -> None:
@@ -97,23 +95,7 @@ def test_absent_data_gives_skipped_rows(tmp_path: Path) -> None:
     out = tmp_path / "r.md"
     empty = tmp_path / "nothing"
     empty.mkdir()
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "bench" / "reliability.py"),
-            str(empty),
-            "--quick",
-            "--only",
-            "flashtext,vale,ftfy,iuliia,demetr,precision",
-            "--out",
-            str(out),
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    table = _table(out.read_text("utf-8"))
+    only = "flashtext,vale,ftfy,iuliia,demetr,precision"
+    table = _table(_reliability(empty, out, "--only", only, timeout=300))
     assert len(table) == 6
     assert all(r[2] == "skipped" and str(empty) in r[4] for r in table)
