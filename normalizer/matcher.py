@@ -153,14 +153,16 @@ class ReferenceFinder:
 
 
 def build_finder(keys: Sequence[str], engine: str = "auto") -> KeyFinder:
-    """``auto`` takes ``ahocorasick_rs`` when installed, else the pure-Python finder."""
-    if engine in ("auto", "aho"):
+    """``auto`` takes ``ahocorasick_rs`` when installed (with hyperscan for large texts where
+    that is installed too), else the pure-Python finder. ``aho`` is the automaton alone;
+    ``hyperscan`` scans every text with hyperscan (both raise ImportError where missing)."""
+    if engine in ("auto", "aho", "hyperscan"):
         try:
             from .aho import AhoFinder  # imports ahocorasick_rs
 
-            return AhoFinder(keys)
+            return AhoFinder(keys, "auto" if engine == "auto" else engine)
         except ImportError:
-            if engine == "aho":
+            if engine != "auto":
                 raise
     if engine == "reference":
         return ReferenceFinder(keys)

@@ -23,8 +23,10 @@ def _glossaries(names: list[str]):
 
 
 @pytest.mark.parametrize("case", CASES["cases"], ids=lambda c: f"{c['rule']}: {c['label']}")
-@pytest.mark.parametrize("engine", ["aho", "python", "reference"])
+@pytest.mark.parametrize("engine", ["aho", "hyperscan", "python", "reference"])
 def test_case(case: dict, engine: str) -> None:
+    if engine == "hyperscan":
+        pytest.importorskip("hyperscan")  # the optional scanner (x86-64 wheels)
     gs = _glossaries(case["glossaries"])
     n = Normalizer(gs, select=[g.name for g in gs], engine=engine)
     report = n.fix(case["input"])

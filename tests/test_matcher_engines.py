@@ -19,6 +19,12 @@ from normalizer.glossary_model import Entry, Glossary
 from normalizer.matcher import build_finder, normalize_key, select_leftmost_longest
 
 ROOT = Path(__file__).resolve().parents[1]
+try:  # the optional accelerated scanner (x86-64 wheels): compared wherever it is installed
+    import hyperscan  # noqa: F401
+
+    FAST = ("aho", "hyperscan")
+except ImportError:
+    FAST = ("aho",)
 WORDS = [
     "news",
     "newbie",
@@ -89,16 +95,16 @@ def _all_hits(engine: str, keys: list[str], text: str) -> set[tuple[int, int, in
 @given(keys=keysets, text=texts)
 def test_engines_find_the_same_occurrences(keys: list[str], text: str) -> None:
     reference = _all_hits("reference", keys, text)
-    assert _all_hits("aho", keys, text) == reference
-    assert _all_hits("python", keys, text) == reference
+    for engine in (*FAST, "python"):
+        assert _all_hits(engine, keys, text) == reference, engine
 
 
 @settings(max_examples=200, deadline=None)
 @given(keys=keysets, text=texts)
 def test_engines_choose_the_same_spans(keys: list[str], text: str) -> None:
     reference = _hits("reference", keys, text)
-    assert _hits("aho", keys, text) == reference
-    assert _hits("python", keys, text) == reference
+    for engine in (*FAST, "python"):
+        assert _hits(engine, keys, text) == reference, engine
 
 
 @settings(max_examples=150, deadline=None)
@@ -108,11 +114,10 @@ def test_engines_make_the_same_edits(keys: list[str], text: str) -> None:
         Entry(term=f"Term{i}", variants=(k,), id=f"t{i}", glossary="g") for i, k in enumerate(keys)
     ]
     g = Glossary(name="g", entries=tuple(entries))
-    reports = [
-        Normalizer([g], select=["g"], engine=e).fix(text) for e in ("aho", "python", "reference")
-    ]
-    assert reports[0].edits == reports[1].edits == reports[2].edits
-    assert reports[0].text == reports[1].text == reports[2].text
+    engines = ("reference", *FAST, "python")
+    reports = [Normalizer([g], select=["g"], engine=e).fix(text) for e in engines]
+    for engine, report in zip(engines[1:], reports[1:], strict=True):
+        assert (report.edits, report.text) == (reports[0].edits, reports[0].text), engine
 
 
 def test_seed_article_with_the_shipped_glossary() -> None:
@@ -120,10 +125,11 @@ def test_seed_article_with_the_shipped_glossary() -> None:
     files = sorted((ROOT / "glossary").rglob("*.yaml"))
     if not files:
         pytest.skip("shipped glossary absent")
-    reports = [Normalizer(files, engine=e).fix(article) for e in ("aho", "python", "reference")]
+    engines = ("reference", *FAST, "python")
+    reports = [Normalizer(files, engine=e).fix(article) for e in engines]
     assert reports[0].edits, "the seed article has known artifacts"
-    assert reports[0].edits == reports[1].edits == reports[2].edits
-    assert reports[0].text == reports[1].text == reports[2].text
+    for engine, report in zip(engines[1:], reports[1:], strict=True):
+        assert (report.edits, report.text) == (reports[0].edits, reports[0].text), engine
 
 
 def test_ascii_fast_path_agrees_with_unicode_path() -> None:
@@ -195,8 +201,9 @@ def keys_and_text(draw: st.DrawFn) -> tuple[list[str], str]:
 def test_code_point_skeleton_finds_what_the_reference_finds(case: tuple[list[str], str]) -> None:
     keys, text = case
     reference = _all_hits("reference", keys, text)
-    assert _all_hits("aho", keys, text) == reference
-    assert _hits("aho", keys, text) == _hits("reference", keys, text)
+    for engine in FAST:
+        assert _all_hits(engine, keys, text) == reference, engine
+        assert _hits(engine, keys, text) == _hits("reference", keys, text), engine
 
 
 def test_runs_between_words_are_collapsed_only_where_needed() -> None:
@@ -231,6 +238,53 @@ def test_split_scan_finds_what_one_scan_finds(case: tuple[list[str], str], fold:
     assert sorted((h.start, h.end, h.key) for h in split) == sorted(
         _all_hits("reference", keys, text)
     )
+
+
+def test_auto_scans_large_texts_with_hyperscan_only_where_it_pays(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``auto`` leaves short texts (an editor's) to the automaton, builds the hyperscan database
+    on the first large text, finds there what the automaton finds, and never builds it for a
+    glossary above the key limit."""
+    pytest.importorskip("hyperscan")
+    from normalizer import aho
+
+    keys = [normalize_key(k) for k in ("sailor silence", "newbie", "u.s.")]
+    short = "The Newbie of Sailor  Silence, U.S. newbie_x."
+    large = short * (2 * aho.HS_MIN_BYTES // len(short))
+    finder = aho.AhoFinder(keys)
+    assert finder.occurrences(short) and finder._hs is None  # not built for a short text
+    got = sorted(finder.occurrences(large))
+    assert isinstance(finder._hs, aho._Hyperscan)
+    assert got == sorted(aho.AhoFinder(keys, "aho").occurrences(large))
+    assert len(got) == 3 * (len(large) // len(short))
+    monkeypatch.setattr(aho, "HS_MAX_KEYS", 2)
+    capped = aho.AhoFinder(keys)
+    assert sorted(capped.occurrences(large)) == got and capped._hs is False
+    with pytest.raises(ValueError, match="unknown scanner"):
+        aho.AhoFinder(keys, "fastest")
+
+
+def test_scanner_off_by_environment_and_threads_keep_their_own_scratch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("hyperscan")
+    from concurrent.futures import ThreadPoolExecutor
+
+    from normalizer import aho
+
+    keys = [normalize_key(k) for k in ("sailor silence", "newbie")]
+    text = "A newbie saw Sailor Silence. " * 4000
+    monkeypatch.setenv("MTNORM_SCANNER", "aho")
+    off = aho.AhoFinder(keys)
+    expected = sorted(off.occurrences(text))
+    assert off._hs is False
+    monkeypatch.delenv("MTNORM_SCANNER")
+    finder = aho.AhoFinder(keys, "hyperscan")
+    with ThreadPoolExecutor(4) as pool:  # a shared scratch would raise ScratchInUseError
+        results = list(pool.map(lambda _: sorted(finder.occurrences(text)), range(16)))
+    assert all(r == expected for r in results)
+    assert len(expected) == 2 * 4000
 
 
 @settings(max_examples=500, deadline=None)
