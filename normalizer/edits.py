@@ -214,7 +214,15 @@ def compose_edits(
         at its new-text end: its end; deletions map to their end)."""
         return offset - shifts[bisect.bisect_right(mid_ends, offset)]
 
-    return [_merge(text, mid, to_original, cluster) for cluster in clusters]
+    out: list[Edit] = []
+    for cluster in clusters:
+        if all(span[3] is None for span in cluster):
+            # first edits that only touch each other stay as they were: whether a second pass
+            # ran (somewhere else in the text) must not change how they are reported
+            out.extend(span[2] for span in cluster)
+        else:
+            out.append(_merge(text, mid, to_original, cluster))
+    return out
 
 
 def _merge(

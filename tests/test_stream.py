@@ -131,20 +131,12 @@ from normalizer.spans import LineIndex  # noqa: E402
 from normalizer.stream import Positions, Window  # noqa: E402
 
 CLEANUP = _normalizer(select=["news", "cleanup"], rules={"cleanup": "fix"})
-# Normalizer._settled re-checks the *whole* fixed text when any one edit anywhere lost part of
-# an overlap, and keeps every new edit that pass finds (fixes enabled by other fixes, far from
-# the unsettled one). A streamed window re-checks only when it holds such an edit itself, so
-# with cleanup rules on artifact-dense text the two runs differ where one fix enables another.
-# Streaming cannot know about a remote window; making the settle pass local (keep only its
-# edits near the unsettled ones) is an engine change, reported to the lead.
-_SETTLE_IS_GLOBAL = pytest.mark.xfail(
-    strict=True, reason="the engine's settle pass is global (see the comment above)"
-)
 ENGINES = [
     pytest.param(GLOSSARY_ONLY, 1, id="glossary-1"),
     pytest.param(GLOSSARY_ONLY, 2, id="glossary-2"),
-    pytest.param(CLEANUP, 2, id="glossary+cleanup-2"),  # no remote settle pass decides here
-    pytest.param(CLEANUP, 1, id="glossary+cleanup-1", marks=_SETTLE_IS_GLOBAL),
+    pytest.param(CLEANUP, 2, id="glossary+cleanup-2"),
+    # artifact-dense: fixes that enable other fixes, settled by a second pass in some windows
+    pytest.param(CLEANUP, 1, id="glossary+cleanup-1"),
 ]
 REPORT_ENGINES = [
     *ENGINES[:2],
