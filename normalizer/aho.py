@@ -360,8 +360,11 @@ class AhoFinder:
         self._hs: _Hyperscan | bool | None = None
         if scanner == "aho" or (scanner == "auto" and len(self._patterns) > HS_MAX_KEYS):
             self._hs = False
-        elif scanner == "hyperscan" and self._ac is not None:
-            self._hs = _Hyperscan(self._patterns)  # ImportError where it is not installed
+        elif scanner == "hyperscan":
+            import hyperscan  # noqa: F401 - ImportError where it is not installed
+
+            if self._ac is not None:
+                self._hs = _Hyperscan(self._patterns)
 
     def find_all(self, text: str) -> list[Hit]:
         return [Hit(s, e, k) for s, e, k in self.occurrences(text)]

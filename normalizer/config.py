@@ -21,6 +21,8 @@ __all__ = ["Config", "LEVELS", "RuleLevels", "find_config", "load_config"]
 
 LEVELS = ("fix", "warn", "off")
 CONFIG_KEYS = ("glossaries", "rules", "options", "model", "exclude", "engine")
+# the glossary finders (normalizer.matcher.build_finder): auto is the fastest installed
+ENGINES = ("auto", "aho", "hyperscan", "python", "reference")
 MODEL_KEYS = ("path", "threshold", "device", "allow_unsafe_pickle")
 PACKAGE_ROOT = Path(__file__).resolve().parent
 DEFAULT_CONFIG = PACKAGE_ROOT / "data" / "default-config.yaml"
@@ -194,6 +196,12 @@ def parse_config(text: str, path: Path) -> Config:
             rules[rid] = "off"
         elif node.value not in LEVELS:
             bad(node, f"rule {rid!r}: level must be fix, warn or off, not {node.value!r}")
+    engine = values.get("engine", "auto")
+    if engine not in ENGINES:
+        bad(
+            root.value["engine"][1],
+            f"'engine' must be one of {', '.join(ENGINES)}, not {engine!r}",
+        )
     model = values.get("model") or {}
     if not isinstance(model, dict):
         bad(root.value["model"][1], "'model' must be a mapping with 'path'")

@@ -161,11 +161,20 @@ def build_finder(keys: Sequence[str], engine: str = "auto") -> KeyFinder:
             from .aho import AhoFinder  # imports ahocorasick_rs
 
             return AhoFinder(keys, "auto" if engine == "auto" else engine)
-        except ImportError:
+        except ImportError as exc:
+            if engine == "hyperscan":
+                raise ImportError(
+                    f"engine 'hyperscan' needs the hyperscan package ({exc}); install it with: "
+                    "pip install 'mtnorm[fast]' (x86-64), or use engine 'auto'"
+                ) from None
             if engine != "auto":
                 raise
     if engine == "reference":
         return ReferenceFinder(keys)
+    if engine not in ("auto", "python"):
+        raise ValueError(
+            f"unknown engine {engine!r}: use auto, aho, hyperscan, python or reference"
+        )
     return PythonFinder(keys)
 
 

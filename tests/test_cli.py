@@ -178,6 +178,31 @@ def test_bad_config_exits_2(tmp_path: Path) -> None:
     assert "config.yaml:2:1: unknown key 'glosaries'; did you mean 'glossaries'?" in err
 
 
+def test_unknown_engine_in_config_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text("glossaries: []\nengine: fastest\n", encoding="utf-8")
+    r = mtnorm("check", "-", stdin=b"x", cwd=tmp_path)
+    assert r.returncode == 2
+    assert (
+        "config.yaml:2:9: 'engine' must be one of auto, aho, hyperscan, python, reference, "
+        "not 'fastest'" in r.stderr.decode()
+    )
+
+
+def test_missing_scanner_named_in_config_gives_an_install_hint(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text("glossaries: []\nengine: hyperscan\n", encoding="utf-8")
+    hide = "import sys; sys.modules['hyperscan'] = None; from normalizer.cli import main; "
+    r = subprocess.run(
+        [sys.executable, "-c", hide + "sys.exit(main(['check', '-']))"],
+        input=b"x",
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    assert r.returncode == 2, r.stderr
+    err = r.stderr.decode()
+    assert "Traceback" not in err
+    assert "pip install 'mtnorm[fast]'" in err
+
+
 def test_glossary_lint_runs_examples(tmp_path: Path) -> None:
     g = tmp_path / "g.yaml"
     g.write_text(
