@@ -257,6 +257,7 @@ def _scan(ac: Any, hay: bytes, overlap: int) -> list[tuple[list[tuple[int, int, 
 # and the results are the same. MTNORM_SCANNER=aho in the environment turns it off.
 HS_MIN_BYTES = 64 * 1024
 HS_MAX_KEYS = 30_000
+HS_MAX_BYTES = 1 << 31  # hs_scan takes the length as a 32-bit unsigned int: larger, the automaton
 
 
 class _Hyperscan:
@@ -411,11 +412,12 @@ class AhoFinder:
         """The overlapping scan of ``hay`` (see :func:`_scan`): by hyperscan where it is
         installed and worth it, else by the automaton."""
         hs = self._hs
-        if hs is not False and (len(hay) >= HS_MIN_BYTES or self._scanner == "hyperscan"):
+        n = len(hay)
+        if hs is not False and HS_MIN_BYTES <= n < HS_MAX_BYTES or self._scanner == "hyperscan":
             if hs is None:
                 hs = self._hs = _Hyperscan.build(self._patterns)
             if hs:
-                return [(hs.scan(hay), 0, len(hay))]  # type: ignore[union-attr]
+                return [(hs.scan(hay), 0, n)]  # type: ignore[union-attr]
         return _scan(self._ac, hay, self._longest)
 
     def _verify(
