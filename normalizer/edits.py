@@ -219,7 +219,7 @@ def compose_edits(
         if all(span[3] is None for span in cluster):
             # first edits that only touch each other stay as they were: whether a second pass
             # ran (somewhere else in the text) must not change how they are reported
-            out.extend(span[2] for span in cluster)
+            out.extend(span[2] for span in cluster if span[2] is not None)
         else:
             out.append(_merge(text, mid, to_original, cluster))
     return out
