@@ -265,6 +265,28 @@ def test_auto_scans_large_texts_with_hyperscan_only_where_it_pays(
         aho.AhoFinder(keys, "fastest")
 
 
+def test_a_refusing_hyperscan_leaves_the_work_to_the_automaton(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A compile error (a platform or pattern it refuses) is not the user's problem: the
+    automaton scans, with the same results; a pickled finder keeps its scanner choice."""
+    import pickle
+
+    from normalizer import aho
+
+    def refuse(self: object, patterns: object) -> None:
+        raise RuntimeError("refused")
+
+    keys = [normalize_key(k) for k in ("sailor silence", "newbie")]
+    text = "A newbie saw Sailor Silence. " * 4000
+    expected = sorted(aho.AhoFinder(keys, "aho").occurrences(text))
+    monkeypatch.setattr(aho._Hyperscan, "__init__", refuse)
+    finder = aho.AhoFinder(keys)
+    assert sorted(finder.occurrences(text)) == expected and finder._hs is False
+    again = pickle.loads(pickle.dumps(aho.AhoFinder(keys, "aho")))
+    assert again._scanner == "aho" and again._hs is False
+
+
 def test_scanner_off_by_environment_and_threads_keep_their_own_scratch(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
