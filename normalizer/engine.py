@@ -11,7 +11,7 @@ Stages run against the original text, in priority order (earlier wins overlappin
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -135,23 +135,40 @@ class Normalizer:
     def _settled(self, text: str, source: str | None) -> tuple[list[Edit], list[Suggestion]]:
         """Edits whose one application is final, so ``fix(fix(x))`` changes nothing.
 
-        Where an edit lost an overlap only in part (a cleanup edit that also covered text past a
-        glossary edit), what it would have fixed outside the winner is found by a pass over the
-        fixed text and folded into the first pass's edits; rare, so usually one pass.
+        Two kinds of first-pass edit leave work for a second pass over the fixed text: one that
+        lost an overlap only in part (a cleanup edit that also covered text past a glossary
+        edit), and a cleanup edit that may complete a glossary variant ("Sailor&#160;silence",
+        a Cyrillic "е" in "Newbiе"). What that pass finds touching them is folded into the
+        first pass's edits; what it finds elsewhere is not kept, so the result never depends on
+        text far away (a streamed window sees only its neighbourhood). Rare, so usually one
+        pass; suggestions inside the new edits go.
         """
-        edits, suggestions, unsettled = self._findings(text, source)
+        edits, suggestions, regions = self._findings(text, source)
+        regions += [(e.start, e.end) for e in edits if _may_complete_a_variant(text, e)]
+        first = edits
         for _ in range(_SETTLE_PASSES):
-            if not unsettled:
+            if not regions:
                 break
-            more, _, unsettled = self._findings(apply_edits(text, edits), None, suspects=False)
+            mid = apply_edits(text, edits)
+            more, _, conflicts = self._findings(mid, None, suspects=False)
+            back = _to_original(edits)
+            more = [e for e in more if _touches(back(e.start), back(e.end), regions)]
             if not more:
                 break
-            edits = compose_edits(text, edits, more)
+            regions = [(back(a), back(b)) for a, b in conflicts]
+            edits = compose_edits(text, edits, more, mid)
+        if edits is not first:
+            grown = [(e.start, e.end) for e in set(edits).difference(first)]
+            suggestions = [
+                x for x in suggestions if not any(a <= x.start and x.end <= b for a, b in grown)
+            ]
         return edits, suggestions
 
     def _findings(
         self, text: str, source: str | None, *, suspects: bool = True
-    ) -> tuple[list[Edit], list[Suggestion], bool]:
+    ) -> tuple[list[Edit], list[Suggestion], list[tuple[int, int]]]:
+        """Kept edits, suggestions, and the spans of edits that lost an overlap in part
+        (see :meth:`_settled`)."""
         # priority order: glossary, then cleanup
         proposed, suggestions, maybe_www = self._glossary(text)
         for item in self._cleanup(text):
@@ -168,8 +185,9 @@ class Normalizer:
         kept, skipped = select_by_priority(proposed)
         conflicts = _unsubsumed(skipped, kept)
         suggestions.extend(conflicts)
+        unsettled = [(c.start, c.end) for c in conflicts]
         if not suspects:
-            return kept, suggestions, bool(conflicts)
+            return kept, suggestions, unsettled
         if self.levels.enabled("suspect", "warn"):
             # spans already reported (edits, glossary/cleanup findings at warn) are not suspects
             covered = [(e.start, e.end) for e in kept] + [(s.start, s.end) for s in suggestions]
@@ -178,7 +196,7 @@ class Normalizer:
         if self.apply_suggestions is not None:
             kept, suggestions = self._promote(kept, suggestions)
         suggestions.sort(key=lambda s: (s.start, s.end, s.rule))
-        return kept, suggestions, bool(conflicts)
+        return kept, suggestions, unsettled
 
     def _glossary(self, text: str) -> tuple[list[Edit], list[Suggestion], bool]:
         """The glossary stage: edits at ``fix``, suggestions at ``warn`` (per entry rule); and
@@ -309,6 +327,48 @@ class Normalizer:
 
 
 _SETTLE_PASSES = 2
+
+
+def _may_complete_a_variant(text: str, edit: Edit) -> bool:
+    """A cleanup edit that writes a word character (a homoglyph or mojibake mended inside a
+    word), or stands between two word characters and changes more than white space (an entity
+    between two words): the fixed text may hold a glossary variant the first pass could not
+    see."""
+    if not edit.rule.startswith("cleanup/"):
+        return False
+    if any(c.isalnum() for c in edit.new):
+        return True
+    s, e = edit.start, edit.end
+    return (
+        0 < s
+        and e < len(text)
+        and text[s - 1].isalnum()
+        and text[e].isalnum()
+        and not (edit.old.isspace() and (edit.new.isspace() or not edit.new))
+    )
+
+
+def _to_original(edits: Sequence[Edit]) -> Callable[[int], int]:
+    """Offsets in the text with ``edits`` applied, mapped back to the text (inside an edit's
+    new text: to the edit's end)."""
+    ends: list[int] = []  # where each edit's new text ends after application
+    shifts = [0]
+    for e in edits:
+        ends.append(e.start + shifts[-1] + len(e.new))
+        shifts.append(shifts[-1] + len(e.new) - len(e.old))
+
+    def back(offset: int) -> int:
+        i = bisect.bisect_left(ends, offset)  # edits whose new text ends before offset
+        if i < len(edits) and offset > ends[i] - len(edits[i].new):
+            return edits[i].end
+        return offset - shifts[i]
+
+    return back
+
+
+def _touches(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``start:end`` overlaps or touches one of ``spans``."""
+    return any(a <= end and start <= b for a, b in spans)
 
 
 def _unsubsumed(skipped: Sequence[Edit], kept: Sequence[Edit]) -> list[Suggestion]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from normalizer import Normalizer
 from normalizer.edits import Edit
@@ -145,3 +146,49 @@ def test_apply_suggestions_never_inserts_a_zero_width_finding() -> None:
     assert report.text == text
     [finding] = [s for s in report.suggestions if s.rule == "suspect/source-term"]
     assert finding.start == finding.end and finding.candidates[0].text == "Novichok"
+
+
+SHIPPED = Normalizer.from_config(Path(__file__).resolve().parents[1] / "config.yaml")
+
+
+def test_debris_inside_a_variant_is_mended_and_the_variant_fixed_in_one_run() -> None:
+    n = SHIPPED
+    for text, fixed in [
+        (
+            "He was held in Sailor&#160;silence prison.",
+            "He was held in Matrosskaya Tishina prison.",
+        ),
+        ("He was held in «Sailor&nbsp;silence».", "He was held in Matrosskaya Tishina."),
+        (
+            "Held in Sailor silenc\u0435 prison.",
+            "Held in Matrosskaya Tishina prison.",
+        ),  # Cyrillic е
+    ]:
+        report = n.fix(text)
+        assert report.text == fixed
+        assert n.fix(report.text).text == fixed  # nothing left for a second run
+        # the merged edit carries both reasons, and no suspect is left inside it
+        [edit] = [e for e in report.edits if "Matrosskaya" in e.new]
+        assert "Matrosskaya Tishina" in edit.message
+        assert not [s for s in report.suggestions if edit.start <= s.start < edit.end]
+
+
+def test_a_second_pass_in_another_paragraph_changes_nothing_here() -> None:
+    """The second pass that settles a first-pass edit keeps only what touches it: a
+    paragraph's fixes never depend on another paragraph (a streamed window sees only its
+    neighbourhood)."""
+    g = load_glossary_text(
+        "name: w\nentries:\n  - term: Novichok\n    variants: [Newbie]\n"
+        "    context: {near: [poison], window: 3}\n"
+    )[0]
+    n = Normalizer([g])
+    # a Cyrillic "е" mended: the second pass finds the variant the first could not see
+    conflict = "poison, Newbi\u0435 here."
+    # mended entities bring "poison" into the window: a fix only a second pass would find
+    # ("160" counts as a word of the window until the entity is mended)
+    remote = "poison (&#160;) (&#160;) (&#160;) Newbie and other words."
+    assert n.fix(remote).text == "poison ( ) ( ) ( ) Newbie and other words."
+    assert n.fix(conflict).text == "poison, Novichok here."
+    for a, b in [(conflict, remote), (remote, conflict)]:
+        joined = n.fix(a + "\n\n" + b).text
+        assert joined == n.fix(a).text + "\n\n" + n.fix(b).text

@@ -52,6 +52,8 @@ FILLER = ["the", "with", "of", "on", "was", "x", "42", "—", "Putin"]
 SEPARATORS = [
     " ",
     "  ",
+    "&#160;",  # an entity between two words of a variant: mended, the variant is complete
+    "&nbsp;",
     "\n",
     "\r\n",
     "\u00a0",
