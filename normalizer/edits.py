@@ -20,6 +20,7 @@ __all__ = [
     "Suggestion",
     "apply_edits",
     "compose_edits",
+    "offsets_before",
     "select_non_overlapping",
     "unchecked_edit",
 ]
@@ -189,13 +190,11 @@ def compose_edits(
     back through the length changes before them.
     """
     spans: list[tuple[int, int, Edit | None, Edit | None]] = []  # (mid start, mid end, 1st, 2nd)
-    mid_ends: list[int] = []  # where each first edit's new text ends in the intermediate text
-    shifts: list[int] = [0]  # length change of the first edits before edit i
+    shift = 0  # length change of the first edits so far
     for e in first:
-        start = e.start + shifts[-1]
+        start = e.start + shift
         spans.append((start, start + len(e.new), e, None))
-        mid_ends.append(start + len(e.new))
-        shifts.append(shifts[-1] + len(e.new) - len(e.old))
+        shift += len(e.new) - len(e.old)
     spans += [(e.start, e.end, None, e) for e in second]
     spans.sort(key=lambda s: (s[0], s[1]))
     clusters: list[list[tuple[int, int, Edit | None, Edit | None]]] = []
@@ -208,12 +207,7 @@ def compose_edits(
             clusters.append([span])
             reach = span[1]
     mid = apply_edits(text, first) if mid is None else mid
-
-    def to_original(offset: int) -> int:
-        """An intermediate-text offset in ``text`` (at a first edit's new-text start: its start,
-        at its new-text end: its end; deletions map to their end)."""
-        return offset - shifts[bisect.bisect_right(mid_ends, offset)]
-
+    to_original = offsets_before(first)
     out: list[Edit] = []
     for cluster in clusters:
         if all(span[3] is None for span in cluster):
@@ -223,6 +217,24 @@ def compose_edits(
         else:
             out.append(_merge(text, mid, to_original, cluster))
     return out
+
+
+def offsets_before(edits: Sequence[Edit]) -> Callable[[int], int]:
+    """Offsets in the text with sorted ``edits`` applied, mapped back to the text before them:
+    at an edit's new-text start, its start; past that, up to the new text's end, its end."""
+    ends: list[int] = []  # where each edit's new text ends after application
+    shifts = [0]  # length change of the edits before edit i
+    for e in edits:
+        ends.append(e.start + shifts[-1] + len(e.new))
+        shifts.append(shifts[-1] + len(e.new) - len(e.old))
+
+    def back(offset: int) -> int:
+        i = bisect.bisect_left(ends, offset)  # the edits whose new text ends before offset
+        if i < len(edits) and offset > ends[i] - len(edits[i].new):
+            return edits[i].end
+        return offset - shifts[i]
+
+    return back
 
 
 def _merge(

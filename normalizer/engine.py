@@ -11,13 +11,22 @@ Stages run against the original text, in priority order (earlier wins overlappin
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from .cache import load_glossaries_cached
 from .config import Config, RuleLevels, load_config
-from .edits import Candidate, Edit, Report, Safety, Suggestion, apply_edits, compose_edits
+from .edits import (
+    Candidate,
+    Edit,
+    Report,
+    Safety,
+    Suggestion,
+    apply_edits,
+    compose_edits,
+    offsets_before,
+)
 from .glossary_model import Entry, Glossary
 from .glossary_rules import GlossaryMatcher
 from .protect import Inside, protected_spans
@@ -151,7 +160,7 @@ class Normalizer:
                 break
             mid = apply_edits(text, edits)
             more, _, conflicts = self._findings(mid, None, suspects=False)
-            back = _to_original(edits)
+            back = offsets_before(edits)
             more = [e for e in more if _touches(back(e.start), back(e.end), regions)]
             if not more:
                 break
@@ -346,24 +355,6 @@ def _may_complete_a_variant(text: str, edit: Edit) -> bool:
         and text[e].isalnum()
         and not (edit.old.isspace() and (edit.new.isspace() or not edit.new))
     )
-
-
-def _to_original(edits: Sequence[Edit]) -> Callable[[int], int]:
-    """Offsets in the text with ``edits`` applied, mapped back to the text (inside an edit's
-    new text: to the edit's end)."""
-    ends: list[int] = []  # where each edit's new text ends after application
-    shifts = [0]
-    for e in edits:
-        ends.append(e.start + shifts[-1] + len(e.new))
-        shifts.append(shifts[-1] + len(e.new) - len(e.old))
-
-    def back(offset: int) -> int:
-        i = bisect.bisect_left(ends, offset)  # edits whose new text ends before offset
-        if i < len(edits) and offset > ends[i] - len(edits[i].new):
-            return edits[i].end
-        return offset - shifts[i]
-
-    return back
 
 
 def _touches(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
