@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError, Problem
+from .matcher import ENGINES
 
 if TYPE_CHECKING:
     from .yamlpos import Located
@@ -21,8 +22,6 @@ __all__ = ["Config", "LEVELS", "RuleLevels", "find_config", "load_config"]
 
 LEVELS = ("fix", "warn", "off")
 CONFIG_KEYS = ("glossaries", "rules", "options", "model", "exclude", "engine")
-# the glossary finders (normalizer.matcher.build_finder): auto is the fastest installed
-ENGINES = ("auto", "aho", "hyperscan", "python", "reference")
 MODEL_KEYS = ("path", "threshold", "device", "allow_unsafe_pickle")
 PACKAGE_ROOT = Path(__file__).resolve().parent
 DEFAULT_CONFIG = PACKAGE_ROOT / "data" / "default-config.yaml"

@@ -29,7 +29,17 @@ from typing import Protocol
 
 from .text import fold, is_boundary
 
-__all__ = ["Hit", "KeyFinder", "build_finder", "normalize_key", "select_leftmost_longest"]
+__all__ = [
+    "ENGINES",
+    "Hit",
+    "KeyFinder",
+    "build_finder",
+    "normalize_key",
+    "select_leftmost_longest",
+]
+
+# the finders build_finder makes (the ``engine`` config key): auto is the fastest installed
+ENGINES = ("auto", "aho", "hyperscan", "python", "reference")
 
 _IRREGULAR_WS = re.compile(r"\s{2,}|[^\S ]")
 _WORD = re.compile(r"\w+")
@@ -171,10 +181,8 @@ def build_finder(keys: Sequence[str], engine: str = "auto") -> KeyFinder:
                 raise
     if engine == "reference":
         return ReferenceFinder(keys)
-    if engine not in ("auto", "python"):
-        raise ValueError(
-            f"unknown engine {engine!r}: use auto, aho, hyperscan, python or reference"
-        )
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
     return PythonFinder(keys)
 
 
