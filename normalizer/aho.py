@@ -411,7 +411,11 @@ class AhoFinder:
         installed and worth it, else by the automaton."""
         hs = self._hs
         n = len(hay)
-        if hs is not False and HS_MIN_BYTES <= n < HS_MAX_BYTES or self._scanner == "hyperscan":
+        if (
+            hs is not False
+            and n < HS_MAX_BYTES
+            and (n >= HS_MIN_BYTES or self._scanner == "hyperscan")
+        ):
             if hs is None:
                 hs = self._hs = _Hyperscan.build(self._patterns)
             if hs:
